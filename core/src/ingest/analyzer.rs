@@ -1,0 +1,370 @@
+//! [`Analyzer`]: splits pushed bytes into lines and turns each line into facts.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use memchr::memchr_iter;
+
+use super::build::build;
+use super::facts::{
+    Attrs, Facts, Order, ResponseFact, ResponseKey, ResponsePart, SummaryFact, SyntheticFact,
+    SystemFact, TitleFact, UserFact,
+};
+use crate::api::MessageKind;
+use crate::dataset::Dataset;
+use crate::money::pico_from_usd;
+use crate::parse::{Content, Line, LineKind, cut_chars, parse_line, render_blocks, user_kind};
+use crate::pricing::PriceTable;
+
+/// Lines longer than this are line errors (their bytes are skipped, not buffered).
+pub const MAX_LINE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Longest session title, in characters.
+const TITLE_CHARS: usize = 80;
+
+/// Which sessions keep their rendered conversation for session detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageCapture {
+    /// None: figures only.
+    None,
+    /// Every session.
+    All,
+    /// One session id.
+    Session(String),
+}
+
+impl MessageCapture {
+    /// Whether `session`'s conversation is kept.
+    pub fn wants(&self, session: &str) -> bool {
+        match self {
+            MessageCapture::None => false,
+            MessageCapture::All => true,
+            MessageCapture::Session(id) => id == session,
+        }
+    }
+}
+
+/// A line that could not be read: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// The file, as pushed.
+    pub file: String,
+    /// 1-based line number.
+    pub line: u32,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// Counts of what was read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestStats {
+    /// Files ended.
+    pub files: u64,
+    /// Non-blank lines read.
+    pub lines: u64,
+    /// Bytes pushed.
+    pub bytes: u64,
+}
+
+/// The result of an analysis: the data, plus the lines that could not be read.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Sessions, responses and the rest, ready for queries.
+    pub dataset: Dataset,
+    /// Line errors, ordered by file and line.
+    pub errors: Vec<LineError>,
+    /// Counts of what was read.
+    pub stats: IngestStats,
+}
+
+/// Collects facts from transcript bytes pushed file by file, in chunks of any size.
+///
+/// ```
+/// use cc_analytics_core::{Analyzer, MessageCapture, PriceTable};
+/// let mut analyzer = Analyzer::new(MessageCapture::None);
+/// analyzer.push("-home-me-app/s1.jsonl", br#"{"type":"user","sessionId":"s1","uuid":"u1","#);
+/// analyzer.push("-home-me-app/s1.jsonl", b"\"timestamp\":\"2025-01-01T00:00:00Z\",\"message\":{\"content\":\"hi\"}}\n");
+/// let analysis = analyzer.finish(&PriceTable::builtin());
+/// assert_eq!(analysis.dataset.sessions.len(), 1);
+/// ```
+#[derive(Debug)]
+pub struct Analyzer {
+    capture: MessageCapture,
+    files: HashMap<Arc<str>, FileState>,
+    facts: Facts,
+    errors: Vec<LineError>,
+    stats: IngestStats,
+}
+
+/// Per-file reading state: the unfinished last line and recently seen strings.
+#[derive(Debug)]
+struct FileState {
+    path: Arc<str>,
+    pending: Vec<u8>,
+    /// The pending line grew past [`MAX_LINE_BYTES`]: skip to its end.
+    overlong: bool,
+    line: u32,
+    session: Arc<str>,
+    recent: Vec<Arc<str>>,
+}
+
+impl Analyzer {
+    /// An empty analyzer.
+    pub fn new(capture: MessageCapture) -> Self {
+        Self { capture, files: HashMap::new(), facts: Facts::default(), errors: Vec::new(), stats: IngestStats::default() }
+    }
+
+    /// Feeds the next bytes of `file` (its path below `projects/`, e.g. `-home-me-app/<id>.jsonl`).
+    pub fn push(&mut self, file: &str, bytes: &[u8]) {
+        self.stats.bytes += bytes.len() as u64;
+        let state = self.files.entry(Arc::from(file)).or_insert_with_key(|path| FileState::new(path.clone()));
+        let mut start = 0;
+        for end in memchr_iter(b'\n', bytes) {
+            let piece = &bytes[start..end];
+            start = end + 1;
+            if state.pending.is_empty() && !state.overlong {
+                ingest(&mut self.facts, &mut self.errors, &mut self.stats, &self.capture, state, piece);
+            } else {
+                state.append(piece);
+                let line = std::mem::take(&mut state.pending);
+                ingest(&mut self.facts, &mut self.errors, &mut self.stats, &self.capture, state, &line);
+                state.pending = line;
+                state.pending.clear();
+                state.overlong = false;
+            }
+        }
+        state.append(&bytes[start..]);
+    }
+
+    /// Ends `file`: a last line without a newline is read now.
+    pub fn end_file(&mut self, file: &str) {
+        if let Some(mut state) = self.files.remove(file) {
+            if !state.pending.is_empty() || state.overlong {
+                let line = std::mem::take(&mut state.pending);
+                ingest(&mut self.facts, &mut self.errors, &mut self.stats, &self.capture, &mut state, &line);
+            }
+            self.stats.files += 1;
+        }
+    }
+
+    /// Folds another analyzer's facts into this one (for reading files in parallel).
+    pub fn merge(&mut self, other: Analyzer) {
+        let mut other = other;
+        other.end_all();
+        self.facts.merge(other.facts);
+        self.errors.extend(other.errors);
+        self.stats.files += other.stats.files;
+        self.stats.lines += other.stats.lines;
+        self.stats.bytes += other.stats.bytes;
+    }
+
+    /// Applies the accounting rules to everything pushed and returns the result.
+    pub fn finish(mut self, prices: &PriceTable) -> Analysis {
+        self.end_all();
+        let mut errors = self.errors;
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Analysis { dataset: build(self.facts, prices, &self.capture), errors, stats: self.stats }
+    }
+
+    fn end_all(&mut self) {
+        let open: Vec<Arc<str>> = self.files.keys().cloned().collect();
+        for file in open {
+            self.end_file(&file);
+        }
+    }
+}
+
+impl FileState {
+    fn new(path: Arc<str>) -> Self {
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let stem = name.strip_suffix(".jsonl").unwrap_or(name);
+        Self { session: Arc::from(stem), path, pending: Vec::new(), overlong: false, line: 0, recent: Vec::new() }
+    }
+
+    fn append(&mut self, bytes: &[u8]) {
+        if self.overlong {
+            return;
+        }
+        if self.pending.len() + bytes.len() > MAX_LINE_BYTES {
+            self.overlong = true;
+            self.pending = Vec::new();
+        } else {
+            self.pending.extend_from_slice(bytes);
+        }
+    }
+
+    /// A shared copy of `text`, reusing one from recent lines (paths, ids and branches repeat).
+    fn intern(&mut self, text: &str) -> Arc<str> {
+        if let Some(found) = self.recent.iter().find(|s| &***s == text) {
+            return found.clone();
+        }
+        let fresh: Arc<str> = Arc::from(text);
+        if self.recent.len() >= 8 {
+            self.recent.remove(0);
+        }
+        self.recent.push(fresh.clone());
+        fresh
+    }
+}
+
+fn ingest(
+    facts: &mut Facts,
+    errors: &mut Vec<LineError>,
+    stats: &mut IngestStats,
+    capture: &MessageCapture,
+    state: &mut FileState,
+    bytes: &[u8],
+) {
+    state.line += 1;
+    let number = state.line;
+    let error = |reason: String| LineError { file: state.path.to_string(), line: number, reason };
+    if state.overlong || bytes.len() > MAX_LINE_BYTES {
+        errors.push(error(format!("line longer than {MAX_LINE_BYTES} bytes")));
+        return;
+    }
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    match parse_line(bytes) {
+        Ok(Some(line)) => {
+            stats.lines += 1;
+            record(facts, capture, state, number, line);
+        }
+        Ok(None) => {}
+        Err(reason) => {
+            stats.lines += 1;
+            errors.push(error(reason));
+        }
+    }
+}
+
+fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, number: u32, line: Line<'_>) {
+    if let Some(session) = line.session_id.as_deref() {
+        if &*state.session != session {
+            state.session = state.intern(session);
+        }
+    }
+    let order = Order { ts: line.timestamp.unwrap_or(0), file: state.path.clone(), line: number };
+    let uuid = match line.uuid.as_deref() {
+        Some(uuid) => Arc::from(uuid),
+        None => Arc::from(format!("{}:{number}", state.path)),
+    };
+    match line.kind {
+        LineKind::User => {
+            let attrs = attrs(state, &line);
+            let captured = capture.wants(&attrs.session);
+            let kind = user_kind(&line);
+            let content = line.message.as_ref().map(|m| &m.content).unwrap_or(&Content::None);
+            let mut tool_results = Vec::new();
+            if let Content::Blocks(blocks) = content {
+                for block in blocks.iter().filter(|b| b.kind == "tool_result") {
+                    if let Some(id) = block.tool_use_id.as_deref() {
+                        tool_results.push((Arc::from(id), block.is_error == Some(true)));
+                    }
+                }
+            }
+            let title = (kind == MessageKind::Prompt && !attrs.sidechain).then(|| prompt_title(content)).flatten();
+            let text = captured.then(|| rendered(content));
+            facts.add_user(UserFact { order, uuid, attrs, kind, tool_results, title, text });
+        }
+        LineKind::Assistant => {
+            let attrs = attrs(state, &line);
+            let Some(message) = line.message.as_ref() else { return };
+            let model = message.model.as_deref().unwrap_or("unknown");
+            if model == "<synthetic>" {
+                facts.add_synthetic(uuid, SyntheticFact { order, attrs });
+                return;
+            }
+            let key = match (message.id.as_deref(), line.request_id.as_deref()) {
+                (Some(id), Some(request)) => ResponseKey::Request(Arc::from(id), Arc::from(request)),
+                (Some(id), None) => ResponseKey::Session(Arc::from(id), attrs.session.clone()),
+                (None, _) => ResponseKey::Line(uuid.clone()),
+            };
+            let tool_uses = match &message.content {
+                Content::Blocks(blocks) => blocks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.kind == "tool_use")
+                    .map(|(i, b)| {
+                        let id = b.id.as_deref().map_or_else(|| Arc::from(format!("{uuid}#{i}")), Arc::from);
+                        (id, Arc::from(b.name.as_deref().unwrap_or("unknown")))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let text = if capture.wants(&attrs.session) {
+                let mut parts = Vec::new();
+                render_blocks(&message.content, &mut parts);
+                parts
+            } else {
+                Vec::new()
+            };
+            let usage = message.usage.unwrap_or_default();
+            let fact = ResponseFact {
+                first: order.clone(),
+                model: state.intern(model),
+                message_id: message.id.as_deref().map(Arc::from),
+                last_ts: order.ts,
+                best: (usage.output, order.clone()),
+                usage,
+                cost_usd: line.cost_usd.map(pico_from_usd),
+                all_sidechain: attrs.sidechain,
+                parts: vec![ResponsePart { order, uuid: line.uuid.as_deref().map(Arc::from), tool_uses, text }],
+                attrs,
+            };
+            facts.add_response(key, fact);
+        }
+        LineKind::System => {
+            let attrs = attrs(state, &line);
+            let compaction = line.subtype.as_deref() == Some("compact_boundary");
+            facts.add_system(SystemFact { order, uuid, attrs, compaction });
+        }
+        LineKind::Summary => {
+            if let Some((text, leaf)) = &line.summary {
+                facts.summaries.push(SummaryFact { leaf: Arc::from(&**leaf), text: Arc::from(&**text), order });
+            }
+        }
+        LineKind::CustomTitle | LineKind::AiTitle => {
+            if let Some(text) = line.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                facts.titles.push(TitleFact {
+                    session: state.session.clone(),
+                    custom: line.kind == LineKind::CustomTitle,
+                    text: Arc::from(text),
+                    order,
+                });
+            }
+        }
+        LineKind::Other => {}
+    }
+}
+
+fn attrs(state: &mut FileState, line: &Line<'_>) -> Attrs {
+    let mut shared = |value: &Option<std::borrow::Cow<'_, str>>| value.as_deref().filter(|v| !v.is_empty()).map(|v| state.intern(v));
+    Attrs {
+        cwd: shared(&line.cwd),
+        git_branch: shared(&line.git_branch),
+        version: shared(&line.version),
+        agent_id: shared(&line.agent_id),
+        session: state.session.clone(),
+        sidechain: line.is_sidechain,
+        is_root: line.is_root,
+    }
+}
+
+
+fn rendered(content: &Content<'_>) -> String {
+    let mut parts = Vec::new();
+    render_blocks(content, &mut parts);
+    parts.join("\n\n")
+}
+
+/// The title a prompt gives its session: its first text that is not markup Claude Code wraps
+/// around commands and selections, on one line, cut to 80 characters.
+fn prompt_title(content: &Content<'_>) -> Option<String> {
+    let texts: Vec<&str> = match content {
+        Content::Text(text) => vec![text],
+        Content::Blocks(blocks) => blocks.iter().filter(|b| b.kind == "text").filter_map(|b| b.text.as_deref()).collect(),
+        Content::None => Vec::new(),
+    };
+    let text = texts.into_iter().map(str::trim).find(|t| !t.is_empty() && !t.starts_with('<'))?;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(cut_chars(&one_line, TITLE_CHARS).to_owned())
+}

@@ -1,0 +1,11 @@
+//! Push-style ingest: bytes of transcript files in (any chunking, any file order), a [`Dataset`]
+//! out. [`Analyzer::push`] splits lines and records facts; [`Analyzer::finish`] applies the
+//! accounting rules that need every line at once (replays, titles, session fields).
+//!
+//! [`Dataset`]: crate::Dataset
+
+mod analyzer;
+mod build;
+mod facts;
+
+pub use analyzer::{Analysis, Analyzer, IngestStats, LineError, MessageCapture, MAX_LINE_BYTES};

@@ -1,0 +1,126 @@
+//! Message content as plain text (ACCOUNTING.md "Messages"): text blocks joined by a blank line,
+//! tool calls and results as bracketed one-liners, images as `[image]`, thinking left out.
+
+use serde_json::value::RawValue;
+
+use super::line::{Block, Content, Line, parse_content};
+use crate::api::MessageKind;
+
+/// Longest rendering of a tool call's input, in characters.
+const TOOL_INPUT_CHARS: usize = 500;
+/// Longest rendering of a tool result, in characters.
+const TOOL_RESULT_CHARS: usize = 2_000;
+
+/// The kind of message a user line is.
+pub fn user_kind(line: &Line<'_>) -> MessageKind {
+    let has_tool_result = matches!(
+        line.message.as_ref().map(|m| &m.content),
+        Some(Content::Blocks(blocks)) if blocks.iter().any(|b| b.kind == "tool_result")
+    );
+    if line.is_compact_summary {
+        MessageKind::CompactSummary
+    } else if line.is_meta {
+        MessageKind::Meta
+    } else if has_tool_result {
+        MessageKind::ToolResult
+    } else {
+        MessageKind::Prompt
+    }
+}
+
+/// Renders content as plain text, appending each part to `parts`.
+pub fn render_blocks(content: &Content<'_>, parts: &mut Vec<String>) {
+    match content {
+        Content::None => {}
+        Content::Text(text) => parts.push(text.to_string()),
+        Content::Blocks(blocks) => {
+            for block in blocks {
+                if let Some(part) = render_block(block) {
+                    parts.push(part);
+                }
+            }
+        }
+    }
+}
+
+fn render_block(block: &Block<'_>) -> Option<String> {
+    match block.kind.as_ref() {
+        "text" => block.text.as_deref().map(str::to_owned),
+        "tool_use" => Some(render_tool_use(block.name.as_deref().unwrap_or(""), block.input)),
+        "tool_result" => {
+            let mut inner = Vec::new();
+            if let Some(content) = block.content.and_then(|c| parse_content(c).ok()) {
+                render_blocks(&content, &mut inner);
+            }
+            let label = if block.is_error == Some(true) { "[tool error]" } else { "[tool result]" };
+            Some(format!("{label} {}", cut_chars(&inner.join("\n\n"), TOOL_RESULT_CHARS)))
+        }
+        "image" => Some("[image]".to_owned()),
+        "document" => Some("[document]".to_owned()),
+        _ => None,
+    }
+}
+
+/// `[tool: NAME] <compact input JSON, cut to 500 chars>`.
+pub fn render_tool_use(name: &str, input: Option<&RawValue>) -> String {
+    let input = input.map_or("{}", |i| i.get().trim());
+    format!("[tool: {name}] {}", cut_chars(input, TOOL_INPUT_CHARS))
+}
+
+/// The first `max` characters of `text`.
+pub fn cut_chars(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_line;
+
+    fn render(json: &str) -> (MessageKind, String) {
+        let line = parse_line(json.as_bytes()).unwrap().unwrap();
+        let mut parts = Vec::new();
+        render_blocks(&line.message.as_ref().unwrap().content, &mut parts);
+        (user_kind(&line), parts.join("\n\n"))
+    }
+
+    #[test]
+    fn user_content_renders_as_plain_text() {
+        let (kind, text) = render(
+            r#"{"type":"user","timestamp":"2025-01-01T00:00:00Z","message":{"content":[{"type":"text","text":"a <b>"},{"type":"image","source":{}},{"type":"text","text":"c"}]}}"#,
+        );
+        assert_eq!(kind, MessageKind::Prompt);
+        assert_eq!(text, "a <b>\n\n[image]\n\nc");
+    }
+
+    #[test]
+    fn tool_results_are_labelled_and_cut() {
+        let long = "é".repeat(2_100);
+        let (kind, text) = render(&format!(
+            r#"{{"type":"user","timestamp":"2025-01-01T00:00:00Z","message":{{"content":[{{"type":"tool_result","tool_use_id":"t","is_error":true,"content":[{{"type":"text","text":"{long}"}}]}}]}}}}"#
+        ));
+        assert_eq!(kind, MessageKind::ToolResult);
+        assert_eq!(text.chars().count(), "[tool error] ".len() + 2_000);
+    }
+
+    #[test]
+    fn meta_and_compact_summaries_are_kinds_of_their_own() {
+        let (kind, _) = render(r#"{"type":"user","isMeta":true,"timestamp":"2025-01-01T00:00:00Z","message":{"content":"x"}}"#);
+        assert_eq!(kind, MessageKind::Meta);
+        let (kind, _) = render(
+            r#"{"type":"user","isCompactSummary":true,"timestamp":"2025-01-01T00:00:00Z","message":{"content":"x"}}"#,
+        );
+        assert_eq!(kind, MessageKind::CompactSummary);
+    }
+
+    #[test]
+    fn tool_calls_show_their_compact_input() {
+        let input = RawValue::from_string(format!("{{\"q\":\"{}\"}}", "x".repeat(600))).unwrap();
+        let text = render_tool_use("Grep", Some(&input));
+        assert!(text.starts_with("[tool: Grep] {\"q\":\"xxx"));
+        assert_eq!(text.chars().count(), "[tool: Grep] ".len() + 500);
+    }
+}

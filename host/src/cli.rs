@@ -1,0 +1,82 @@
+//! The command line: every subcommand and flag, with their help texts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Claude Code usage analytics: sessions, tokens and cost from your transcripts.
+#[derive(Debug, Parser)]
+#[command(name = "cc-analytics", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the JSON body the API would return for a GET of PATH (e.g. '/api/analytics/overview?tz=UTC').
+    Query(QueryArgs),
+    /// Print a usage report as a terminal table (or JSON).
+    Report(ReportArgs),
+}
+
+/// Where data comes from and how it is priced and dated.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// A Claude config dir holding `projects/` (repeatable). Default: CLAUDE_CONFIG_DIR, else
+    /// ~/.config/claude and ~/.claude.
+    #[arg(long = "claude-dir", value_name = "DIR")]
+    pub claude_dirs: Vec<PathBuf>,
+    /// A price file with the columns of prices.csv whose rows replace or add to the built-in table.
+    #[arg(long, value_name = "FILE")]
+    pub pricing: Option<PathBuf>,
+    /// IANA time zone for dates (default: this machine's zone).
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// "Now" as an RFC 3339 date-time (default: the clock), for the active 5-hour block.
+    #[arg(long, value_name = "ISO")]
+    pub now: Option<String>,
+    /// The API path with its query string.
+    #[arg(value_name = "PATH")]
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
+    /// Usage per day.
+    Daily,
+    /// Usage per month.
+    Monthly,
+    /// Every session.
+    Sessions,
+    /// Usage per model.
+    Models,
+    /// Tool calls per tool.
+    Tools,
+    /// 5-hour usage windows.
+    Blocks,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which report.
+    #[arg(value_enum)]
+    pub kind: ReportKind,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// First day to include (YYYY-MM-DD or YYYYMMDD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Last day to include (YYYY-MM-DD or YYYYMMDD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Print the rows as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

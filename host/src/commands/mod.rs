@@ -1,0 +1,18 @@
+//! One module per subcommand.
+
+mod query;
+mod report;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Query(args) => query::run(&args),
+        Command::Report(args) => report::run(&args),
+    }
+}

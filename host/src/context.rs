@@ -1,0 +1,70 @@
+//! What the host supplies to the pure core: the data (read from the Claude dirs), the price
+//! table, the clock and the machine's time zone.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use cc_analytics_core::chrono_tz::Tz;
+use cc_analytics_core::time::{Millis, parse_timestamp, parse_zone};
+use cc_analytics_core::{Analysis, MessageCapture, PriceTable, QueryContext};
+
+use crate::claude_dirs;
+use crate::cli::SourceArgs;
+use crate::load::load;
+
+/// The built-in price table, with the rows of `--pricing FILE` on top.
+pub fn prices(file: Option<&Path>) -> Result<PriceTable> {
+    let table = PriceTable::builtin();
+    let Some(file) = file else { return Ok(table) };
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading price file {}", file.display()))?;
+    table.with_overrides(&text).with_context(|| format!("price file {}", file.display()))
+}
+
+/// `--tz`, else the machine's zone, else UTC.
+pub fn zone(flag: Option<&str>) -> Result<Tz> {
+    if let Some(name) = flag {
+        return parse_zone(name).with_context(|| format!("unknown time zone {name:?} (use an IANA name such as Europe/Berlin)"));
+    }
+    Ok(iana_time_zone::get_timezone().ok().and_then(|name| parse_zone(&name)).unwrap_or(cc_analytics_core::chrono_tz::UTC))
+}
+
+/// `--now`, else the clock.
+pub fn now(flag: Option<&str>) -> Result<Millis> {
+    match flag {
+        Some(text) => parse_timestamp(text).with_context(|| format!("--now must be an RFC 3339 date-time, got {text:?}")),
+        None => Ok(chrono::Utc::now().timestamp_millis()),
+    }
+}
+
+/// Reads the transcripts of the Claude dirs chosen by `source`, warning on stderr about what
+/// could not be read.
+pub fn analyse(source: &SourceArgs, capture: MessageCapture) -> Result<Analysis> {
+    let dirs = claude_dirs::resolve(&source.claude_dirs);
+    if dirs.is_empty() {
+        bail!("no Claude data found in {}", claude_dirs::defaults_description());
+    }
+    for dir in &dirs {
+        if !dir.join("projects").is_dir() {
+            bail!("{} has no projects/ folder: is it a Claude config dir?", dir.display());
+        }
+    }
+    let prices = prices(source.pricing.as_deref())?;
+    let loaded = load(&dirs, capture, &prices);
+    for (path, reason) in &loaded.unreadable {
+        eprintln!("cc-analytics: skipped {}: {reason}", path.display());
+    }
+    let errors = loaded.analysis.errors.len();
+    if errors > 0 {
+        let first = &loaded.analysis.errors[0];
+        eprintln!(
+            "cc-analytics: skipped {errors} unreadable line(s); first: {} line {}: {}",
+            first.file, first.line, first.reason
+        );
+    }
+    Ok(loaded.analysis)
+}
+
+/// The query context for the core.
+pub fn query_context(tz: Option<&str>, now_flag: Option<&str>) -> Result<QueryContext> {
+    Ok(QueryContext { now: now(now_flag)?, default_zone: zone(tz)? })
+}

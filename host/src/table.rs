@@ -1,0 +1,131 @@
+//! Plain terminal tables: a header, aligned columns, a rule, and an optional total row.
+
+/// How a column lines up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Text.
+    Left,
+    /// Numbers.
+    Right,
+}
+
+/// A table being built.
+#[derive(Debug)]
+pub struct Table {
+    columns: Vec<(&'static str, Align)>,
+    rows: Vec<Vec<String>>,
+    footer: Option<Vec<String>>,
+}
+
+/// Longest cell, in characters; longer text is cut with an ellipsis.
+const MAX_CELL: usize = 60;
+
+impl Table {
+    /// A table with these column headers.
+    pub fn new(columns: &[(&'static str, Align)]) -> Self {
+        Table { columns: columns.to_vec(), rows: Vec::new(), footer: None }
+    }
+
+    /// Adds a row (one cell per column).
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// Sets the total row, shown under a rule.
+    pub fn footer(&mut self, cells: Vec<String>) {
+        self.footer = Some(cells);
+    }
+
+    /// The table as text.
+    pub fn render(&self) -> String {
+        let cut = |cell: &String| -> String {
+            if cell.chars().count() > MAX_CELL {
+                let mut short: String = cell.chars().take(MAX_CELL - 1).collect();
+                short.push('…');
+                short
+            } else {
+                cell.clone()
+            }
+        };
+        let rows: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(cut).collect()).collect();
+        let footer: Option<Vec<String>> = self.footer.as_ref().map(|r| r.iter().map(cut).collect());
+        let widths: Vec<usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, (header, _))| {
+                rows.iter()
+                    .chain(footer.iter())
+                    .filter_map(|r| r.get(i))
+                    .map(|c| c.chars().count())
+                    .chain([header.chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| -> String {
+            let parts: Vec<String> = self
+                .columns
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, ((_, align), width))| {
+                    let cell = cells.get(i).map(String::as_str).unwrap_or("");
+                    match align {
+                        Align::Left => format!("{cell:<width$}"),
+                        Align::Right => format!("{cell:>width$}"),
+                    }
+                })
+                .collect();
+            parts.join("  ").trim_end().to_owned()
+        };
+        let rule = widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  ");
+        let headers: Vec<String> = self.columns.iter().map(|(h, _)| (*h).to_owned()).collect();
+        let mut out = vec![line(&headers), rule.clone()];
+        out.extend(rows.iter().map(|r| line(r)));
+        if let Some(footer) = &footer {
+            out.push(rule);
+            out.push(line(footer));
+        }
+        out.join("\n") + "\n"
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A cost in dollars with cents.
+pub fn dollars(usd: f64) -> String {
+    format!("${usd:.2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1234), "1,234");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(dollars(9.278056), "$9.28");
+    }
+
+    #[test]
+    fn columns_align_and_totals_sit_under_a_rule() {
+        let mut table = Table::new(&[("Day", Align::Left), ("Cost", Align::Right)]);
+        table.row(vec!["mon".into(), "$1.00".into()]);
+        table.footer(vec!["Total".into(), "$10.00".into()]);
+        assert_eq!(table.render(), "Day       Cost\n─────  ──────\nmon      $1.00\n─────  ──────\nTotal  $10.00\n");
+    }
+}
