@@ -38,11 +38,7 @@ pub fn parse_decimal(text: &str, scale: i32) -> Option<u64> {
 
 /// Converts a dollar amount given as a float (the transcripts' `costUSD`) to pico-dollars.
 pub fn pico_from_usd(usd: f64) -> u64 {
-    if usd.is_finite() && usd > 0.0 {
-        (usd * PICO_PER_USD as f64).round() as u64
-    } else {
-        0
-    }
+    if usd.is_finite() && usd > 0.0 { (usd * PICO_PER_USD as f64).round() as u64 } else { 0 }
 }
 
 /// Rounds pico-dollars to the published 6 decimals, as a JSON number.

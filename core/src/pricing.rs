@@ -126,10 +126,8 @@ impl PriceTable {
         }
         for (id, target, line) in aliases {
             let price = models.get(&target).or_else(|| base.get(&target)).copied();
-            let price = price.ok_or_else(|| PricingError {
-                line,
-                reason: format!("alias_of names unknown model {target:?}"),
-            })?;
+            let price = price
+                .ok_or_else(|| PricingError { line, reason: format!("alias_of names unknown model {target:?}") })?;
             models.insert(id, price);
         }
         Ok(models)
@@ -160,11 +158,7 @@ impl PriceTable {
         }
         self.by_length
             .iter()
-            .find(|id| {
-                bare.len() > id.len()
-                    && bare.starts_with(id.as_str())
-                    && bare.as_bytes()[id.len()] == b'-'
-            })
+            .find(|id| bare.len() > id.len() && bare.starts_with(id.as_str()) && bare.as_bytes()[id.len()] == b'-')
             .and_then(|id| self.models.get(id))
     }
 }
@@ -209,11 +203,7 @@ pub fn response_cost(price: &ModelPrice, usage: &BilledUsage) -> u64 {
         + u128::from(usage.cache_write_1h) * u128::from(rates.cache_write_1h)
         + u128::from(usage.cache_read) * u128::from(rates.cache_read)
         + u128::from(usage.web_searches) * u128::from(WEB_SEARCH_PICO);
-    let total = if usage.fast {
-        (tokens * u128::from(price.fast_multiplier_milli) + 500) / 1000
-    } else {
-        tokens
-    };
+    let total = if usage.fast { (tokens * u128::from(price.fast_multiplier_milli) + 500) / 1000 } else { tokens };
     u64::try_from(total).unwrap_or(u64::MAX)
 }
 
@@ -234,12 +224,7 @@ fn parse_rows(text: &str) -> Result<Vec<Row>, PricingError> {
     for (index, line) in lines {
         let number = index + 1;
         let fields = split_csv(line);
-        let get = |name: &str| {
-            column(name)
-                .and_then(|i| fields.get(i))
-                .map(|f| f.trim())
-                .filter(|f| !f.is_empty())
-        };
+        let get = |name: &str| column(name).and_then(|i| fields.get(i)).map(|f| f.trim()).filter(|f| !f.is_empty());
         let model = fields.get(model_col).map(|f| f.trim()).unwrap_or_default();
         if model.is_empty() {
             return Err(PricingError { line: number, reason: "empty model id".into() });
@@ -271,10 +256,8 @@ fn parse_rows(text: &str) -> Result<Vec<Row>, PricingError> {
                 cache_read: price_of(&format!("cache_read{suffix}"))?.unwrap_or(input / 10),
             }))
         };
-        let base = rates("")?.ok_or_else(|| PricingError {
-            line: number,
-            reason: format!("model {model:?} has no input price"),
-        })?;
+        let base = rates("")?
+            .ok_or_else(|| PricingError { line: number, reason: format!("model {model:?} has no input price") })?;
         let long_context = match get("tier_threshold") {
             Some(v) => {
                 let threshold = v.parse::<u64>().map_err(|_| PricingError {

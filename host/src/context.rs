@@ -23,15 +23,21 @@ pub fn prices(file: Option<&Path>) -> Result<PriceTable> {
 /// `--tz`, else the machine's zone, else UTC.
 pub fn zone(flag: Option<&str>) -> Result<Tz> {
     if let Some(name) = flag {
-        return parse_zone(name).with_context(|| format!("unknown time zone {name:?} (use an IANA name such as Europe/Berlin)"));
+        return parse_zone(name)
+            .with_context(|| format!("unknown time zone {name:?} (use an IANA name such as Europe/Berlin)"));
     }
-    Ok(iana_time_zone::get_timezone().ok().and_then(|name| parse_zone(&name)).unwrap_or(cc_analytics_core::chrono_tz::UTC))
+    Ok(iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|name| parse_zone(&name))
+        .unwrap_or(cc_analytics_core::chrono_tz::UTC))
 }
 
 /// `--now`, else the clock.
 pub fn now(flag: Option<&str>) -> Result<Millis> {
     match flag {
-        Some(text) => parse_timestamp(text).with_context(|| format!("--now must be an RFC 3339 date-time, got {text:?}")),
+        Some(text) => {
+            parse_timestamp(text).with_context(|| format!("--now must be an RFC 3339 date-time, got {text:?}"))
+        }
         None => Ok(chrono::Utc::now().timestamp_millis()),
     }
 }

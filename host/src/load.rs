@@ -28,9 +28,8 @@ pub fn load(claude_dirs: &[PathBuf], capture: MessageCapture, prices: &PriceTabl
     let next = AtomicUsize::new(0);
     let workers = thread::available_parallelism().map_or(1, |n| n.get()).min(found.transcripts.len().max(1));
     let results: Vec<(Analyzer, Vec<(PathBuf, String)>)> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| read_share(&found.transcripts, &next, capture.clone())))
-            .collect();
+        let handles: Vec<_> =
+            (0..workers).map(|_| scope.spawn(|| read_share(&found.transcripts, &next, capture.clone()))).collect();
         handles.into_iter().map(|h| h.join().expect("reader thread panicked")).collect()
     });
     let mut unreadable = found.errors;

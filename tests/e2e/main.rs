@@ -1,1 +1,7 @@
-//! e2e
+//! End-to-end tests: the built `cc-analytics` program on the real samples in
+//! `../shared/samples/claude-home` and on small generated Claude dirs.
+
+mod cli;
+mod peer;
+mod samples;
+mod support;

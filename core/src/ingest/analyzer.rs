@@ -7,8 +7,8 @@ use memchr::memchr_iter;
 
 use super::build::build;
 use super::facts::{
-    Attrs, Facts, Order, ResponseFact, ResponseKey, ResponsePart, SummaryFact, SyntheticFact,
-    SystemFact, TitleFact, UserFact,
+    Attrs, Facts, Order, ResponseFact, ResponseKey, ResponsePart, SummaryFact, SyntheticFact, SystemFact, TitleFact,
+    UserFact,
 };
 use crate::api::MessageKind;
 use crate::dataset::Dataset;
@@ -111,7 +111,13 @@ struct FileState {
 impl Analyzer {
     /// An empty analyzer.
     pub fn new(capture: MessageCapture) -> Self {
-        Self { capture, files: HashMap::new(), facts: Facts::default(), errors: Vec::new(), stats: IngestStats::default() }
+        Self {
+            capture,
+            files: HashMap::new(),
+            facts: Facts::default(),
+            errors: Vec::new(),
+            stats: IngestStats::default(),
+        }
     }
 
     /// Feeds the next bytes of `file` (its path below `projects/`, e.g. `-home-me-app/<id>.jsonl`).
@@ -337,7 +343,8 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
 }
 
 fn attrs(state: &mut FileState, line: &Line<'_>) -> Attrs {
-    let mut shared = |value: &Option<std::borrow::Cow<'_, str>>| value.as_deref().filter(|v| !v.is_empty()).map(|v| state.intern(v));
+    let mut shared =
+        |value: &Option<std::borrow::Cow<'_, str>>| value.as_deref().filter(|v| !v.is_empty()).map(|v| state.intern(v));
     Attrs {
         cwd: shared(&line.cwd),
         git_branch: shared(&line.git_branch),
@@ -348,7 +355,6 @@ fn attrs(state: &mut FileState, line: &Line<'_>) -> Attrs {
         is_root: line.is_root,
     }
 }
-
 
 fn rendered(content: &Content<'_>) -> String {
     let mut parts = Vec::new();
@@ -361,7 +367,9 @@ fn rendered(content: &Content<'_>) -> String {
 fn prompt_title(content: &Content<'_>) -> Option<String> {
     let texts: Vec<&str> = match content {
         Content::Text(text) => vec![text],
-        Content::Blocks(blocks) => blocks.iter().filter(|b| b.kind == "text").filter_map(|b| b.text.as_deref()).collect(),
+        Content::Blocks(blocks) => {
+            blocks.iter().filter(|b| b.kind == "text").filter_map(|b| b.text.as_deref()).collect()
+        }
         Content::None => Vec::new(),
     };
     let text = texts.into_iter().map(str::trim).find(|t| !t.is_empty() && !t.starts_with('<'))?;

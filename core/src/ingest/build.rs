@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::analyzer::MessageCapture;
 use super::facts::{Attrs, Facts, Order, ResponseFact, UserFact};
 use crate::api::{self, MessageKind, Role};
-use crate::dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, ToolCallRecord, Tokens};
+use crate::dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, Tokens, ToolCallRecord};
 use crate::money::usd;
 use crate::pricing::{PriceTable, response_cost};
 use crate::time::{Millis, format_utc};
@@ -21,12 +21,11 @@ struct Parts<'a> {
     /// `(order, attrs)` of every counted line, for times, paths and sub-agents.
     lines: Vec<(&'a Order, &'a Attrs)>,
     compactions: u64,
-    uuids: Vec<&'a Arc<str>>,
     rate_limits: Vec<Millis>,
 }
 
 pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
-    let summaries = summaries_by_leaf(&facts);
+    let summaries = summary_titles(&facts);
     let responses = counted_responses(facts.responses);
     let results = tool_results(&facts.users);
 
@@ -35,13 +34,11 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
         let parts = sessions.entry(user.attrs.session.clone()).or_default();
         parts.users.push(user);
         parts.lines.push((&user.order, &user.attrs));
-        parts.uuids.push(&user.uuid);
     }
     for (index, response) in responses.iter().enumerate() {
         let parts = sessions.entry(response.attrs.session.clone()).or_default();
         parts.responses.push(index);
         parts.lines.push((&response.first, &response.attrs));
-        parts.uuids.extend(response.parts.iter().filter_map(|p| p.uuid.as_ref()));
     }
     for synthetic in facts.synthetics.values() {
         let parts = sessions.entry(synthetic.attrs.session.clone()).or_default();
@@ -52,7 +49,6 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
         if let Some(parts) = sessions.get_mut(&system.attrs.session) {
             parts.lines.push((&system.order, &system.attrs));
             parts.compactions += u64::from(system.compaction);
-            parts.uuids.push(&system.uuid);
         }
     }
 
@@ -130,16 +126,16 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
             .unwrap_or_else(|| parts.lines[0].0.file.split('/').next().unwrap_or_default().to_owned());
         let subagents = {
             let ids: HashSet<&str> = parts.lines.iter().filter_map(|(_, a)| a.agent_id.as_deref()).collect();
-            let roots = parts.users.iter().filter(|u| u.attrs.sidechain && u.attrs.is_root && u.attrs.agent_id.is_none()).count();
+            let roots = parts
+                .users
+                .iter()
+                .filter(|u| u.attrs.sidechain && u.attrs.is_root && u.attrs.agent_id.is_none())
+                .count();
             (ids.len() + roots) as u64
         };
-        let title = parts
-            .uuids
-            .iter()
-            .filter_map(|uuid| summaries.get(&***uuid))
-            .flatten()
-            .max_by_key(|(_, order)| order)
-            .map(|(text, _)| text.to_string())
+        let title = summaries
+            .get(&session_id)
+            .map(|text| text.to_string())
             .or_else(|| titles.get(&*session_id).map(|(_, _, text)| text.to_string()))
             .or_else(|| parts.users.iter().find_map(|u| u.title.clone()));
 
@@ -167,7 +163,9 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
             subagents,
             compactions: parts.compactions,
         };
-        dataset.rate_limits.extend(parts.rate_limits.iter().map(|&timestamp| RateLimitRecord { session: index, timestamp }));
+        dataset
+            .rate_limits
+            .extend(parts.rate_limits.iter().map(|&timestamp| RateLimitRecord { session: index, timestamp }));
         dataset.sessions.push(SessionRecord { session, start, end, cost, activity, messages });
     }
 
@@ -233,32 +231,37 @@ fn tool_results(users: &HashMap<Arc<str>, UserFact>) -> HashMap<&str, bool> {
     results
 }
 
-/// `leafUuid` → `(summary, rank)`; the newest summary of a session is the one whose leaf is the
-/// latest line, then the one written last.
-fn summaries_by_leaf(facts: &Facts) -> HashMap<Arc<str>, Vec<(Arc<str>, (Millis, Order))>> {
+/// Session → its newest summary: of the summaries whose `leafUuid` is one of the session's
+/// lines, the one whose leaf is the latest line, then the one written last.
+fn summary_titles(facts: &Facts) -> HashMap<Arc<str>, Arc<str>> {
     let leaves: HashSet<&str> = facts.summaries.iter().map(|s| &*s.leaf).collect();
-    let mut leaf_time: HashMap<&str, Millis> = HashMap::new();
-    let mut note = |uuid: &Arc<str>, ts: Millis| {
+    let mut leaf_lines: HashMap<&str, (Arc<str>, Millis)> = HashMap::new();
+    let mut note = |uuid: &Arc<str>, session: &Arc<str>, ts: Millis| {
         if let Some(leaf) = leaves.get(&**uuid) {
-            leaf_time.insert(leaf, ts);
+            leaf_lines.insert(leaf, (session.clone(), ts));
         }
     };
-    facts.users.values().for_each(|u| note(&u.uuid, u.order.ts));
-    facts.systems.values().for_each(|s| note(&s.uuid, s.order.ts));
+    facts.users.values().for_each(|u| note(&u.uuid, &u.attrs.session, u.order.ts));
+    facts.systems.values().for_each(|s| note(&s.uuid, &s.attrs.session, s.order.ts));
     for response in facts.responses.values() {
         for part in &response.parts {
             if let Some(uuid) = &part.uuid {
-                note(uuid, part.order.ts);
+                note(uuid, &response.attrs.session, part.order.ts);
             }
         }
     }
-    let mut by_leaf: HashMap<Arc<str>, Vec<(Arc<str>, (Millis, Order))>> = HashMap::new();
+    type Rank<'a> = (Millis, &'a Order);
+    let mut best: HashMap<Arc<str>, (Rank<'_>, &Arc<str>)> = HashMap::new();
     for summary in &facts.summaries {
-        if let Some(&ts) = leaf_time.get(&*summary.leaf) {
-            by_leaf.entry(summary.leaf.clone()).or_default().push((summary.text.clone(), (ts, summary.order.clone())));
+        if let Some((session, ts)) = leaf_lines.get(&*summary.leaf) {
+            let candidate = ((*ts, &summary.order), &summary.text);
+            let slot = best.entry(session.clone()).or_insert(candidate);
+            if candidate.0 > slot.0 {
+                *slot = candidate;
+            }
         }
     }
-    by_leaf
+    best.into_iter().map(|(session, (_, text))| (session, text.clone())).collect()
 }
 
 fn tokens_of(response: &ResponseFact) -> Tokens {

@@ -8,4 +8,4 @@ mod analyzer;
 mod build;
 mod facts;
 
-pub use analyzer::{Analysis, Analyzer, IngestStats, LineError, MessageCapture, MAX_LINE_BYTES};
+pub use analyzer::{Analysis, Analyzer, IngestStats, LineError, MAX_LINE_BYTES, MessageCapture};

@@ -108,7 +108,8 @@ mod tests {
 
     #[test]
     fn meta_and_compact_summaries_are_kinds_of_their_own() {
-        let (kind, _) = render(r#"{"type":"user","isMeta":true,"timestamp":"2025-01-01T00:00:00Z","message":{"content":"x"}}"#);
+        let (kind, _) =
+            render(r#"{"type":"user","isMeta":true,"timestamp":"2025-01-01T00:00:00Z","message":{"content":"x"}}"#);
         assert_eq!(kind, MessageKind::Meta);
         let (kind, _) = render(
             r#"{"type":"user","isCompactSummary":true,"timestamp":"2025-01-01T00:00:00Z","message":{"content":"x"}}"#,

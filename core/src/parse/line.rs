@@ -279,10 +279,7 @@ fn parse_message(raw: &RawValue) -> Result<Message<'_>, String> {
     let usage = message.usage.map(|u| {
         let cache_creation = u.cache_creation_input_tokens.unwrap_or(0);
         let (cache_write_5m, cache_write_1h) = match u.cache_creation {
-            Some(split) => (
-                split.ephemeral_5m_input_tokens.unwrap_or(0),
-                split.ephemeral_1h_input_tokens.unwrap_or(0),
-            ),
+            Some(split) => (split.ephemeral_5m_input_tokens.unwrap_or(0), split.ephemeral_1h_input_tokens.unwrap_or(0)),
             None => (cache_creation, 0),
         };
         BilledUsage {
@@ -352,9 +349,11 @@ mod tests {
         assert!(parse_line(b"{\"type\":\"user\"").is_err());
         assert!(parse_line(b"\x00\x01binary").is_err());
         assert!(parse_line(b"[1,2]").is_err());
-        let negative = br#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","message":{"usage":{"input_tokens":-1}}}"#;
+        let negative =
+            br#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","message":{"usage":{"input_tokens":-1}}}"#;
         assert!(parse_line(negative).is_err());
-        let fractional = br#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","message":{"usage":{"output_tokens":1.5}}}"#;
+        let fractional =
+            br#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","message":{"usage":{"output_tokens":1.5}}}"#;
         assert!(parse_line(fractional).is_err());
         let invalid_utf8 = b"{\"type\":\"user\",\"x\":\"\xff\"}";
         assert!(parse_line(invalid_utf8).is_err());

@@ -25,7 +25,13 @@ struct Block<'a> {
 impl<'a> Block<'a> {
     fn open(response: &'a ResponseRecord) -> Self {
         let start = response.timestamp.div_euclid(HOUR) * HOUR;
-        Block { start, first: response.timestamp, last: response.timestamp, usage: UsageSum::default(), models: BTreeMap::new() }
+        Block {
+            start,
+            first: response.timestamp,
+            last: response.timestamp,
+            usage: UsageSum::default(),
+            models: BTreeMap::new(),
+        }
     }
 
     fn add(&mut self, response: &'a ResponseRecord) {

@@ -46,7 +46,11 @@ pub fn daily(scope: &Scope<'_>) -> Vec<DailyUsage> {
                 responses: day.usage.responses,
                 models: models
                     .into_iter()
-                    .map(|(model, u)| ModelCost { model: model.to_owned(), cost: usd(u.cost), tokens: u.tokens.with_cache() })
+                    .map(|(model, u)| ModelCost {
+                        model: model.to_owned(),
+                        cost: usd(u.cost),
+                        tokens: u.tokens.with_cache(),
+                    })
                     .collect(),
             }
         })

@@ -24,7 +24,8 @@ pub fn export(scope: &Scope<'_>, params: &Params) -> Result<Reply, ApiError> {
         return Ok(Reply::success(&rows));
     }
     let name = format!("cc-analytics-{entity}-{}.csv", span(scope));
-    let mut reply = Reply { status: 200, content_type: "text/csv; charset=utf-8", headers: Vec::new(), body: csv(&rows) };
+    let mut reply =
+        Reply { status: 200, content_type: "text/csv; charset=utf-8", headers: Vec::new(), body: csv(&rows) };
     reply.headers.push(("Content-Disposition".to_owned(), format!("attachment; filename=\"{name}\"")));
     Ok(reply)
 }

@@ -54,8 +54,8 @@ pub struct Reply {
 impl Reply {
     /// `{"success": true, "data": ...}` with status 200.
     pub fn success<T: Serialize>(data: &T) -> Reply {
-        let body = serde_json::to_string(&json!({ "success": true, "data": data }))
-            .expect("API values always serialise");
+        let body =
+            serde_json::to_string(&json!({ "success": true, "data": data })).expect("API values always serialise");
         Reply { status: 200, content_type: "application/json", headers: Vec::new(), body }
     }
 
@@ -87,7 +87,9 @@ pub fn is_analytics(target: &str) -> bool {
 pub fn capture_for(target: &str) -> MessageCapture {
     let path = target.split('?').next().unwrap_or_default();
     match path.strip_prefix(ANALYTICS).and_then(|rest| rest.strip_prefix("sessions/")) {
-        Some(id) if !id.is_empty() => MessageCapture::Session(Params::parse(&format!("id={id}")).get("id").unwrap_or_default().to_owned()),
+        Some(id) if !id.is_empty() => {
+            MessageCapture::Session(Params::parse(&format!("id={id}")).get("id").unwrap_or_default().to_owned())
+        }
         _ => MessageCapture::None,
     }
 }
@@ -103,7 +105,17 @@ fn route(data: &Dataset, target: &str, context: &QueryContext) -> Result<Reply, 
         let id = Params::parse(&format!("id={id}")).get("id").unwrap_or_default().to_owned();
         return Ok(Reply::success(&sessions::detail(data, &id, &params)?));
     }
-    let known = ["overview", "sessions", "daily-usage", "model-distribution", "tool-usage", "projects", "heatmap", "blocks", "export"];
+    let known = [
+        "overview",
+        "sessions",
+        "daily-usage",
+        "model-distribution",
+        "tool-usage",
+        "projects",
+        "heatmap",
+        "blocks",
+        "export",
+    ];
     if !known.contains(&endpoint) {
         return Err(ApiError::NotFound(format!("No such endpoint: {path}")));
     }

@@ -75,10 +75,12 @@ impl Filters {
     pub fn from_params(params: &Params, default_zone: Tz) -> Result<Self, ApiError> {
         let zone = match params.get("tz") {
             None | Some("") => default_zone,
-            Some(name) => parse_zone(name)
-                .ok_or_else(|| ApiError::validation("tz", format!("unknown time zone {name:?}")))?,
+            Some(name) => {
+                parse_zone(name).ok_or_else(|| ApiError::validation("tz", format!("unknown time zone {name:?}")))?
+            }
         };
-        let from = params.get("dateFrom").filter(|v| !v.is_empty()).map(|v| bound("dateFrom", v, zone, false)).transpose()?;
+        let from =
+            params.get("dateFrom").filter(|v| !v.is_empty()).map(|v| bound("dateFrom", v, zone, false)).transpose()?;
         let to = params.get("dateTo").filter(|v| !v.is_empty()).map(|v| bound("dateTo", v, zone, true)).transpose()?;
         if let (Some(from), Some(to)) = (from, to) {
             if from > to {
@@ -122,15 +124,13 @@ fn percent_decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;

@@ -56,7 +56,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
             if args.json { json(&months)? } else { monthly_table(&months) }
         }
         ReportKind::Sessions => {
-            let sessions: Vec<Session> = fetch(data, &(fetch_at("export") + "&format=json&entity=sessions&order=asc"), &context)?;
+            let sessions: Vec<Session> =
+                fetch(data, &(fetch_at("export") + "&format=json&entity=sessions&order=asc"), &context)?;
             if args.json { json(&sessions)? } else { sessions_table(&sessions) }
         }
         ReportKind::Models => {
@@ -118,7 +119,8 @@ fn months(days: &[DailyUsage]) -> Vec<Month> {
         .into_values()
         .rev()
         .map(|(mut month, models, micro)| {
-            month.total_tokens = month.input_tokens + month.output_tokens + month.cache_creation_tokens + month.cache_read_tokens;
+            month.total_tokens =
+                month.input_tokens + month.output_tokens + month.cache_creation_tokens + month.cache_read_tokens;
             month.cost = usd(micro * 1_000_000);
             let mut models: Vec<(String, f64)> = models.into_iter().collect();
             models.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -169,7 +171,12 @@ fn daily_table(days: &[DailyUsage], label: &'static str) -> String {
         label,
         days.iter().rev().map(|d| {
             let models = d.models.iter().map(|m| m.model.clone()).collect();
-            (d.date.clone(), models, [d.input_tokens, d.output_tokens, d.cache_creation_tokens, d.cache_read_tokens], d.cost)
+            (
+                d.date.clone(),
+                models,
+                [d.input_tokens, d.output_tokens, d.cache_creation_tokens, d.cache_read_tokens],
+                d.cost,
+            )
         }),
     )
 }
@@ -248,7 +255,13 @@ fn tools_table(tools: &[ToolUsage]) -> String {
         ("Sessions", Align::Right),
     ]);
     for t in tools {
-        table.row(vec![t.tool.clone(), count(t.count), format!("{:.1}%", t.percentage), count(t.errors), count(t.sessions)]);
+        table.row(vec![
+            t.tool.clone(),
+            count(t.count),
+            format!("{:.1}%", t.percentage),
+            count(t.errors),
+            count(t.sessions),
+        ]);
     }
     table.render()
 }
@@ -265,8 +278,14 @@ fn blocks_table(blocks: &[UsageBlock]) -> String {
         ("Models", Align::Left),
     ]);
     for b in blocks.iter().rev() {
-        let burn = b.burn_rate.as_ref().map(|r| format!("{}/min {}/h", count(r.tokens_per_minute.round() as u64), dollars(r.cost_per_hour)));
-        let projected = b.projection.as_ref().map(|p| format!("{} {} ({} min left)", count(p.tokens_with_cache), dollars(p.cost), p.remaining_minutes));
+        let burn = b
+            .burn_rate
+            .as_ref()
+            .map(|r| format!("{}/min {}/h", count(r.tokens_per_minute.round() as u64), dollars(r.cost_per_hour)));
+        let projected = b
+            .projection
+            .as_ref()
+            .map(|p| format!("{} {} ({} min left)", count(p.tokens_with_cache), dollars(p.cost), p.remaining_minutes));
         table.row(vec![
             b.start_time[..16].replace('T', " "),
             if b.is_active { "ACTIVE".to_owned() } else { String::new() },

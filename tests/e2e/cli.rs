@@ -1,0 +1,117 @@
+//! The command line's behaviour: exit codes, error bodies, Claude dir resolution, reports,
+//! pricing overrides and unreadable lines.
+
+use crate::support::{Scratch, command, query, run, samples};
+
+const LINE: &str = r#"{"type":"assistant","sessionId":"s1","uuid":"a1","cwd":"/w/app","timestamp":"2025-05-01T10:00:00.000Z","requestId":"r1","message":{"id":"m1","model":"my-model","content":[{"type":"text","text":"hi"}],"usage":{"input_tokens":1000000,"output_tokens":0}}}"#;
+
+#[test]
+fn errors_answer_with_the_envelope_and_a_failing_exit_code() {
+    let dir = samples();
+    let (body, ok) = query(&dir, "/api/analytics/sessions?limit=0");
+    assert!(!ok);
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["success"], false);
+    assert_eq!(value["error"]["code"], "VALIDATION_ERROR");
+    assert_eq!(value["error"]["details"]["field"], "limit");
+    let (body, ok) = query(&dir, "/api/analytics/sessions/no-such-session");
+    assert!(!ok);
+    assert!(body.contains("NOT_FOUND"));
+    let (body, ok) = query(&dir, "/api/analytics/nope");
+    assert!(!ok);
+    assert!(body.contains("NOT_FOUND"));
+}
+
+#[test]
+fn claude_config_dir_lists_dirs_and_accepts_projects_paths() {
+    let scratch = Scratch::new("config-dir");
+    scratch.write("other/projects/-w-app/s1.jsonl", &format!("{LINE}\n"));
+    let list = format!("{}/projects, {}", samples().display(), scratch.0.join("other").display());
+    let out =
+        command(&["query", "--tz", "UTC", "/api/analytics/overview"]).env("CLAUDE_CONFIG_DIR", list).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["data"]["totalSessions"], 9);
+    assert_eq!(value["data"]["unpricedModels"], serde_json::json!(["my-model"]));
+}
+
+#[test]
+fn missing_data_is_a_clear_error() {
+    let scratch = Scratch::new("empty-home");
+    let out = command(&["query", "/api/analytics/overview"]).env("HOME", &scratch.0).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no Claude data found"), "{stderr}");
+    let out = run(&["query", "--claude-dir", scratch.0.to_str().unwrap(), "/api/analytics/overview"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no projects/ folder"));
+}
+
+#[test]
+fn a_pricing_file_prices_unknown_models() {
+    let scratch = Scratch::new("pricing");
+    scratch.write("claude/projects/-w-app/s1.jsonl", &format!("{LINE}\n"));
+    scratch.write("prices.csv", "model,input,output\nmy-model,2e-06,1e-05\n");
+    let claude = scratch.0.join("claude");
+    let prices = scratch.0.join("prices.csv");
+    let out = run(&[
+        "query",
+        "--claude-dir",
+        claude.to_str().unwrap(),
+        "--pricing",
+        prices.to_str().unwrap(),
+        "/api/analytics/overview",
+    ]);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["data"]["totalCost"], 2.0);
+    assert_eq!(value["data"]["unpricedModels"], serde_json::json!([]));
+    scratch.write("prices.csv", "model,input\nmy-model,lots\n");
+    let out = run(&[
+        "query",
+        "--claude-dir",
+        claude.to_str().unwrap(),
+        "--pricing",
+        prices.to_str().unwrap(),
+        "/api/analytics/overview",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}
+
+#[test]
+fn unreadable_lines_are_reported_and_the_rest_is_read() {
+    let scratch = Scratch::new("bad-lines");
+    scratch.write("projects/-w-app/s1.jsonl", &format!("{{not json\n{LINE}\n\u{0}\u{1}junk\n"));
+    let (body, ok) = query(&scratch.0, "/api/analytics/overview");
+    assert!(ok);
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["data"]["totalResponses"], 1);
+    let out = run(&["query", "--claude-dir", scratch.0.to_str().unwrap(), "/api/analytics/overview"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("skipped 2 unreadable line(s)") && stderr.contains("-w-app/s1.jsonl line 1"), "{stderr}");
+}
+
+#[test]
+fn reports_show_the_same_numbers_as_the_api() {
+    let dir = samples();
+    let dir = dir.to_str().unwrap();
+    let json = run(&["report", "daily", "--json", "--tz", "UTC", "--claude-dir", dir]);
+    let rows: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let (body, _) = query(&samples(), "/api/analytics/daily-usage");
+    let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(rows, api["data"]);
+
+    let table = String::from_utf8(run(&["report", "daily", "--tz", "UTC", "--claude-dir", dir]).stdout).unwrap();
+    let total = table.lines().last().unwrap();
+    assert!(total.starts_with("Total") && total.contains("8,431,445") && total.ends_with("$9.28"), "{total}");
+
+    let monthly = run(&["report", "monthly", "--json", "--tz", "UTC", "--since", "20251101", "--claude-dir", dir]);
+    let months: serde_json::Value = serde_json::from_slice(&monthly.stdout).unwrap();
+    let months: Vec<&str> = months.as_array().unwrap().iter().map(|m| m["month"].as_str().unwrap()).collect();
+    assert_eq!(months, ["2026-04", "2026-02", "2026-01", "2025-12", "2025-11"]);
+
+    for kind in ["sessions", "models", "tools", "blocks"] {
+        let out = run(&["report", kind, "--tz", "UTC", "--claude-dir", dir]);
+        assert!(out.status.success(), "report {kind}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout.len() > 100, "report {kind} printed a table");
+    }
+}
