@@ -126,6 +126,6 @@ mod tests {
         let mut table = Table::new(&[("Day", Align::Left), ("Cost", Align::Right)]);
         table.row(vec!["mon".into(), "$1.00".into()]);
         table.footer(vec!["Total".into(), "$10.00".into()]);
-        assert_eq!(table.render(), "Day       Cost\n─────  ──────\nmon      $1.00\n─────  ──────\nTotal  $10.00\n");
+        assert_eq!(table.render(), "Day      Cost\n─────  ──────\nmon     $1.00\n─────  ──────\nTotal  $10.00\n");
     }
 }
