@@ -253,3 +253,93 @@ pub struct UsageBlock {
     pub burn_rate: Option<BurnRate>,
     pub projection: Option<Projection>,
 }
+
+/// `lastSyncStats` of the sync status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRunStats {
+    pub files_processed: u64,
+    pub sessions_added: u64,
+    pub messages_added: u64,
+    pub errors: u64,
+}
+
+/// `progress` of a running sync.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgress {
+    pub files_done: u64,
+    pub files_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// `GET /api/sync/status`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub last_sync: Option<String>,
+    pub is_running: bool,
+    /// Milliseconds.
+    pub last_sync_duration: Option<u64>,
+    pub last_sync_stats: Option<SyncRunStats>,
+    pub progress: Option<SyncProgress>,
+    pub last_error: Option<String>,
+    pub sync_id: Option<String>,
+}
+
+/// One file of `GET /api/sync/preview`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingFile {
+    pub path: String,
+    pub last_modified: String,
+    pub estimated_sessions: u64,
+    pub estimated_messages: u64,
+}
+
+/// `GET /api/sync/preview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncPreview {
+    pub pending_files: Vec<PendingFile>,
+    pub total_pending_files: u64,
+    pub estimated_new_sessions: u64,
+    pub estimated_new_messages: u64,
+}
+
+/// `GET /api/sync/stats`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatabaseStats {
+    pub total_sessions: u64,
+    pub total_messages: u64,
+    pub oldest_session: Option<String>,
+    pub newest_session: Option<String>,
+    pub database_size: String,
+    pub database_size_bytes: u64,
+    pub retention_days: Option<u64>,
+}
+
+/// `POST /api/sync/run` → 202.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStarted {
+    pub started: bool,
+    pub sync_id: String,
+    pub message: String,
+}
+
+/// `POST /api/sync/run` body; both fields optional, an empty body allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SyncRequest {
+    pub incremental: bool,
+    pub dry_run: bool,
+}
+
+impl Default for SyncRequest {
+    fn default() -> Self {
+        SyncRequest { incremental: true, dry_run: false }
+    }
+}
