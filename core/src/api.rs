@@ -332,7 +332,7 @@ pub struct SyncStarted {
 
 /// `POST /api/sync/run` body; both fields optional, an empty body allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SyncRequest {
     pub incremental: bool,
     pub dry_run: bool,
