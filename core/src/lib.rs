@@ -29,7 +29,10 @@ pub mod time;
 pub use chrono_tz;
 pub use dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, Tokens, ToolCallRecord};
 pub use error::ApiError;
-pub use ingest::{Analysis, Analyzer, IngestStats, LineError, MAX_LINE_BYTES, MessageCapture};
+pub use ingest::{
+    Analysis, Analyzer, DecodeError, IngestStats, LineError, MAX_LINE_BYTES, MessageCapture, RECORD_FORMAT, Record,
+    RecordSet,
+};
 pub use parse::{Block, Content, Line, LineKind, Message, parse_line};
 pub use pricing::{PriceTable, PricingError};
 pub use query::{QueryContext, Reply, answer, capture_for, is_analytics};

@@ -40,7 +40,7 @@ pub struct ModelPrice {
 }
 
 /// The token counts and flags of one response that its cost depends on.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BilledUsage {
     /// `input_tokens`.
     pub input: u64,

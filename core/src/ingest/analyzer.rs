@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use memchr::memchr_iter;
 
-use super::build::build;
 use super::facts::{
-    Attrs, Facts, Order, ResponseFact, ResponseKey, ResponsePart, SummaryFact, SyntheticFact, SystemFact, TitleFact,
-    UserFact,
+    Attrs, Fact, Facts, Order, ResponseFact, ResponseKey, ResponsePart, SummaryFact, SyntheticFact, SystemFact,
+    TitleFact, UserFact,
 };
+use super::record::RecordSet;
 use crate::api::MessageKind;
 use crate::dataset::Dataset;
 use crate::money::pico_from_usd;
@@ -164,12 +164,26 @@ impl Analyzer {
         self.stats.bytes += other.stats.bytes;
     }
 
+    /// Starts reading `file` in the middle: its next line is line `lines_before + 1` (for an
+    /// incremental read that resumes where the last one stopped).
+    pub fn resume_file(&mut self, file: &str, lines_before: u32) {
+        let state = self.files.entry(Arc::from(file)).or_insert_with_key(|path| FileState::new(path.clone()));
+        state.line = lines_before;
+    }
+
     /// Applies the accounting rules to everything pushed and returns the result.
-    pub fn finish(mut self, prices: &PriceTable) -> Analysis {
+    pub fn finish(self, prices: &PriceTable) -> Analysis {
+        let capture = self.capture.clone();
+        let (records, errors, stats) = self.into_records();
+        Analysis { dataset: records.build(prices, &capture), errors, stats }
+    }
+
+    /// Everything pushed as records (for storage), with the line errors and counts.
+    pub fn into_records(mut self) -> (RecordSet, Vec<LineError>, IngestStats) {
         self.end_all();
         let mut errors = self.errors;
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        Analysis { dataset: build(self.facts, prices, &self.capture), errors, stats: self.stats }
+        (RecordSet(self.facts), errors, self.stats)
     }
 
     fn end_all(&mut self) {
@@ -269,14 +283,14 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
             }
             let title = (kind == MessageKind::Prompt && !attrs.sidechain).then(|| prompt_title(content)).flatten();
             let text = captured.then(|| rendered(content));
-            facts.add_user(UserFact { order, uuid, attrs, kind, tool_results, title, text });
+            facts.add(Fact::User(UserFact { order, uuid, attrs, kind, tool_results, title, text }));
         }
         LineKind::Assistant => {
             let attrs = attrs(state, &line);
             let Some(message) = line.message.as_ref() else { return };
             let model = message.model.as_deref().unwrap_or("unknown");
             if model == "<synthetic>" {
-                facts.add_synthetic(uuid, SyntheticFact { order, attrs });
+                facts.add(Fact::Synthetic(SyntheticFact { order, uuid, attrs }));
                 return;
             }
             let key = match (message.id.as_deref(), line.request_id.as_deref()) {
@@ -305,6 +319,7 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
             };
             let usage = message.usage.unwrap_or_default();
             let fact = ResponseFact {
+                key,
                 first: order.clone(),
                 model: state.intern(model),
                 message_id: message.id.as_deref().map(Arc::from),
@@ -316,26 +331,26 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                 parts: vec![ResponsePart { order, uuid: line.uuid.as_deref().map(Arc::from), tool_uses, text }],
                 attrs,
             };
-            facts.add_response(key, fact);
+            facts.add(Fact::Response(fact));
         }
         LineKind::System => {
             let attrs = attrs(state, &line);
             let compaction = line.subtype.as_deref() == Some("compact_boundary");
-            facts.add_system(SystemFact { order, uuid, attrs, compaction });
+            facts.add(Fact::System(SystemFact { order, uuid, attrs, compaction }));
         }
         LineKind::Summary => {
             if let Some((text, leaf)) = &line.summary {
-                facts.summaries.push(SummaryFact { leaf: Arc::from(&**leaf), text: Arc::from(&**text), order });
+                facts.add(Fact::Summary(SummaryFact { leaf: Arc::from(&**leaf), text: Arc::from(&**text), order }));
             }
         }
         LineKind::CustomTitle | LineKind::AiTitle => {
             if let Some(text) = line.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                facts.titles.push(TitleFact {
+                facts.add(Fact::Title(TitleFact {
                     session: state.session.clone(),
                     custom: line.kind == LineKind::CustomTitle,
                     text: Arc::from(text),
                     order,
-                });
+                }));
             }
         }
         LineKind::Other => {}

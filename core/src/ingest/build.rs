@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::analyzer::MessageCapture;
-use super::facts::{Attrs, Facts, Order, ResponseFact, UserFact};
+use super::facts::{
+    Attrs, Fact, Facts, Order, ResponseFact, SummaryFact, SyntheticFact, SystemFact, TitleFact, UserFact,
+};
 use crate::api::{self, MessageKind, Role};
 use crate::dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, Tokens, ToolCallRecord};
 use crate::money::usd;
@@ -24,13 +26,35 @@ struct Parts<'a> {
     rate_limits: Vec<Millis>,
 }
 
+/// The facts of each kind.
+#[derive(Default)]
+struct Kinds {
+    users: Vec<UserFact>,
+    systems: Vec<SystemFact>,
+    synthetics: Vec<SyntheticFact>,
+    responses: Vec<ResponseFact>,
+    summaries: Vec<SummaryFact>,
+    titles: Vec<TitleFact>,
+}
+
 pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
-    let summaries = summary_titles(&facts);
-    let responses = counted_responses(facts.responses);
-    let results = tool_results(&facts.users);
+    let mut kinds = Kinds::default();
+    for fact in facts.0.into_values() {
+        match fact {
+            Fact::User(f) => kinds.users.push(f),
+            Fact::System(f) => kinds.systems.push(f),
+            Fact::Synthetic(f) => kinds.synthetics.push(f),
+            Fact::Response(f) => kinds.responses.push(f),
+            Fact::Summary(f) => kinds.summaries.push(f),
+            Fact::Title(f) => kinds.titles.push(f),
+        }
+    }
+    let summaries = summary_titles(&kinds);
+    let responses = counted_responses(std::mem::take(&mut kinds.responses));
+    let results = tool_results(&kinds.users);
 
     let mut sessions: BTreeMap<Arc<str>, Parts<'_>> = BTreeMap::new();
-    for user in facts.users.values() {
+    for user in &kinds.users {
         let parts = sessions.entry(user.attrs.session.clone()).or_default();
         parts.users.push(user);
         parts.lines.push((&user.order, &user.attrs));
@@ -40,12 +64,12 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
         parts.responses.push(index);
         parts.lines.push((&response.first, &response.attrs));
     }
-    for synthetic in facts.synthetics.values() {
+    for synthetic in &kinds.synthetics {
         let parts = sessions.entry(synthetic.attrs.session.clone()).or_default();
         parts.lines.push((&synthetic.order, &synthetic.attrs));
         parts.rate_limits.push(synthetic.order.ts);
     }
-    for system in facts.systems.values() {
+    for system in &kinds.systems {
         if let Some(parts) = sessions.get_mut(&system.attrs.session) {
             parts.lines.push((&system.order, &system.attrs));
             parts.compactions += u64::from(system.compaction);
@@ -61,7 +85,7 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
         })
         .collect();
     let mut titles: HashMap<&str, (bool, &Order, &str)> = HashMap::new();
-    for title in &facts.titles {
+    for title in &kinds.titles {
         let candidate = (title.custom, &title.order, &*title.text);
         let slot = titles.entry(&title.session).or_insert(candidate);
         if (candidate.0, candidate.1) > (slot.0, slot.1) {
@@ -196,14 +220,14 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
 /// Responses minus sidechain replays (a sidechain response whose `message.id` also appears on a
 /// main-chain response of the same session), in line order, each with its parts ordered and
 /// deduplicated by `uuid`.
-fn counted_responses(facts: HashMap<super::facts::ResponseKey, ResponseFact>) -> Vec<ResponseFact> {
+fn counted_responses(facts: Vec<ResponseFact>) -> Vec<ResponseFact> {
     let main_chain: HashSet<(Arc<str>, Arc<str>)> = facts
-        .values()
+        .iter()
         .filter(|r| !r.all_sidechain)
         .filter_map(|r| r.message_id.clone().map(|id| (r.attrs.session.clone(), id)))
         .collect();
     let mut responses: Vec<ResponseFact> = facts
-        .into_values()
+        .into_iter()
         .filter(|r| {
             !(r.all_sidechain
                 && r.message_id.as_ref().is_some_and(|id| main_chain.contains(&(r.attrs.session.clone(), id.clone()))))
@@ -219,8 +243,8 @@ fn counted_responses(facts: HashMap<super::facts::ResponseKey, ResponseFact>) ->
 }
 
 /// `tool_use_id` → is_error, from the earliest result of each call.
-fn tool_results(users: &HashMap<Arc<str>, UserFact>) -> HashMap<&str, bool> {
-    let mut sorted: Vec<&UserFact> = users.values().filter(|u| !u.tool_results.is_empty()).collect();
+fn tool_results(users: &[UserFact]) -> HashMap<&str, bool> {
+    let mut sorted: Vec<&UserFact> = users.iter().filter(|u| !u.tool_results.is_empty()).collect();
     sorted.sort_by(|a, b| a.order.cmp(&b.order));
     let mut results = HashMap::new();
     for user in sorted {
@@ -233,7 +257,7 @@ fn tool_results(users: &HashMap<Arc<str>, UserFact>) -> HashMap<&str, bool> {
 
 /// Session → its newest summary: of the summaries whose `leafUuid` is one of the session's
 /// lines, the one whose leaf is the latest line, then the one written last.
-fn summary_titles(facts: &Facts) -> HashMap<Arc<str>, Arc<str>> {
+fn summary_titles(facts: &Kinds) -> HashMap<Arc<str>, Arc<str>> {
     let leaves: HashSet<&str> = facts.summaries.iter().map(|s| &*s.leaf).collect();
     let mut leaf_lines: HashMap<&str, (Arc<str>, Millis)> = HashMap::new();
     let mut note = |uuid: &Arc<str>, session: &Arc<str>, ts: Millis| {
@@ -241,9 +265,9 @@ fn summary_titles(facts: &Facts) -> HashMap<Arc<str>, Arc<str>> {
             leaf_lines.insert(leaf, (session.clone(), ts));
         }
     };
-    facts.users.values().for_each(|u| note(&u.uuid, &u.attrs.session, u.order.ts));
-    facts.systems.values().for_each(|s| note(&s.uuid, &s.attrs.session, s.order.ts));
-    for response in facts.responses.values() {
+    facts.users.iter().for_each(|u| note(&u.uuid, &u.attrs.session, u.order.ts));
+    facts.systems.iter().for_each(|s| note(&s.uuid, &s.attrs.session, s.order.ts));
+    for response in &facts.responses {
         for part in &response.parts {
             if let Some(uuid) = &part.uuid {
                 note(uuid, &response.attrs.session, part.order.ts);

@@ -1,17 +1,21 @@
 //! What the lines say, deduplicated: user, system and rate-limit lines by `uuid`, API responses
-//! by their key. Every merge is commutative and associative, with ties broken by [`Order`], so
-//! the facts do not depend on the order in which files, chunks or lines arrive.
+//! by their key, summaries and titles by their text. Every merge is commutative, associative and
+//! idempotent, with ties broken by [`Order`], so the facts depend neither on the order in which
+//! files, chunks or lines arrive nor on how often a line is read (a re-read after a reset merges
+//! into what is stored without doubling anything).
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 
 use crate::api::MessageKind;
 use crate::pricing::BilledUsage;
 use crate::time::Millis;
 
 /// A total order over lines: timestamp, then file path, then line number.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub(crate) struct Order {
     pub ts: Millis,
     pub file: Arc<str>,
@@ -19,7 +23,7 @@ pub(crate) struct Order {
 }
 
 /// Context every counted line carries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Attrs {
     pub session: Arc<str>,
     pub cwd: Option<Arc<str>>,
@@ -31,7 +35,7 @@ pub(crate) struct Attrs {
 }
 
 /// A `user` line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct UserFact {
     pub order: Order,
     pub uuid: Arc<str>,
@@ -46,7 +50,7 @@ pub(crate) struct UserFact {
 }
 
 /// A `system` line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SystemFact {
     pub order: Order,
     pub uuid: Arc<str>,
@@ -55,14 +59,15 @@ pub(crate) struct SystemFact {
 }
 
 /// A `<synthetic>` assistant line: a rate-limit event, not a response.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SyntheticFact {
     pub order: Order,
+    pub uuid: Arc<str>,
     pub attrs: Attrs,
 }
 
 /// How a response is identified (ACCOUNTING.md "API responses").
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub(crate) enum ResponseKey {
     /// `(message.id, requestId)`.
     Request(Arc<str>, Arc<str>),
@@ -73,7 +78,7 @@ pub(crate) enum ResponseKey {
 }
 
 /// One line of a response: what it adds to the conversation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ResponsePart {
     pub order: Order,
     pub uuid: Option<Arc<str>>,
@@ -84,8 +89,9 @@ pub(crate) struct ResponsePart {
 }
 
 /// An API response merged from its lines.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ResponseFact {
+    pub key: ResponseKey,
     /// The earliest line: the response's timestamp, session, model and id come from it.
     pub first: Order,
     pub attrs: Attrs,
@@ -117,12 +123,22 @@ impl ResponseFact {
             self.cost_usd = other.cost_usd;
         }
         self.all_sidechain &= other.all_sidechain;
-        self.parts.extend(other.parts);
+        for part in other.parts {
+            let same = |p: &ResponsePart| match (&p.uuid, &part.uuid) {
+                (Some(a), Some(b)) => a == b,
+                _ => p.order == part.order,
+            };
+            match self.parts.iter_mut().find(|p| same(p)) {
+                Some(existing) if part.order < existing.order => *existing = part,
+                Some(_) => {}
+                None => self.parts.push(part),
+            }
+        }
     }
 }
 
 /// A `summary` line: `(leafUuid, summary)` at a position.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SummaryFact {
     pub leaf: Arc<str>,
     pub text: Arc<str>,
@@ -130,7 +146,7 @@ pub(crate) struct SummaryFact {
 }
 
 /// A `custom-title` or `ai-title` line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct TitleFact {
     pub session: Arc<str>,
     pub custom: bool,
@@ -138,32 +154,74 @@ pub(crate) struct TitleFact {
     pub order: Order,
 }
 
-/// All facts gathered so far.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Facts {
-    pub users: HashMap<Arc<str>, UserFact>,
-    pub systems: HashMap<Arc<str>, SystemFact>,
-    pub synthetics: HashMap<Arc<str>, SyntheticFact>,
-    pub responses: HashMap<ResponseKey, ResponseFact>,
-    pub summaries: Vec<SummaryFact>,
-    pub titles: Vec<TitleFact>,
+/// What identifies a fact: two facts with the same key merge into one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub(crate) enum FactKey {
+    User(Arc<str>),
+    System(Arc<str>),
+    Synthetic(Arc<str>),
+    Response(ResponseKey),
+    Summary(Arc<str>, Arc<str>),
+    Title(Arc<str>, bool, Arc<str>),
 }
 
+/// One deduplicated fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Fact {
+    User(UserFact),
+    System(SystemFact),
+    Synthetic(SyntheticFact),
+    Response(ResponseFact),
+    Summary(SummaryFact),
+    Title(TitleFact),
+}
+
+impl Fact {
+    pub fn key(&self) -> FactKey {
+        match self {
+            Fact::User(f) => FactKey::User(f.uuid.clone()),
+            Fact::System(f) => FactKey::System(f.uuid.clone()),
+            Fact::Synthetic(f) => FactKey::Synthetic(f.uuid.clone()),
+            Fact::Response(f) => FactKey::Response(f.key.clone()),
+            Fact::Summary(f) => FactKey::Summary(f.leaf.clone(), f.text.clone()),
+            Fact::Title(f) => FactKey::Title(f.session.clone(), f.custom, f.text.clone()),
+        }
+    }
+
+    /// The session the fact belongs to (summaries belong to the session of their leaf line).
+    pub fn session(&self) -> Option<&Arc<str>> {
+        match self {
+            Fact::User(f) => Some(&f.attrs.session),
+            Fact::System(f) => Some(&f.attrs.session),
+            Fact::Synthetic(f) => Some(&f.attrs.session),
+            Fact::Response(f) => Some(&f.attrs.session),
+            Fact::Title(f) => Some(&f.session),
+            Fact::Summary(_) => None,
+        }
+    }
+
+    /// Folds `other` (same key) into `self`: lines keep their earliest copy, responses merge,
+    /// summaries and titles keep their latest position.
+    pub fn merge(&mut self, other: Fact) {
+        match (self, other) {
+            (Fact::User(a), Fact::User(b)) => keep_earliest(a, b, |f| &f.order),
+            (Fact::System(a), Fact::System(b)) => keep_earliest(a, b, |f| &f.order),
+            (Fact::Synthetic(a), Fact::Synthetic(b)) => keep_earliest(a, b, |f| &f.order),
+            (Fact::Response(a), Fact::Response(b)) => a.merge(b),
+            (Fact::Summary(a), Fact::Summary(b)) if b.order > a.order => *a = b,
+            (Fact::Title(a), Fact::Title(b)) if b.order > a.order => *a = b,
+            _ => {}
+        }
+    }
+}
+
+/// All facts gathered so far, by key.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Facts(pub HashMap<FactKey, Fact>);
+
 impl Facts {
-    pub fn add_user(&mut self, fact: UserFact) {
-        keep_earliest(&mut self.users, fact.uuid.clone(), fact, |f| &f.order);
-    }
-
-    pub fn add_system(&mut self, fact: SystemFact) {
-        keep_earliest(&mut self.systems, fact.uuid.clone(), fact, |f| &f.order);
-    }
-
-    pub fn add_synthetic(&mut self, uuid: Arc<str>, fact: SyntheticFact) {
-        keep_earliest(&mut self.synthetics, uuid, fact, |f| &f.order);
-    }
-
-    pub fn add_response(&mut self, key: ResponseKey, fact: ResponseFact) {
-        match self.responses.entry(key) {
+    pub fn add(&mut self, fact: Fact) {
+        match self.0.entry(fact.key()) {
             Entry::Occupied(mut entry) => entry.get_mut().merge(fact),
             Entry::Vacant(entry) => {
                 entry.insert(fact);
@@ -173,32 +231,14 @@ impl Facts {
 
     /// Folds `other` into `self`; the result is the same in either direction.
     pub fn merge(&mut self, other: Facts) {
-        for (_, fact) in other.users {
-            self.add_user(fact);
+        for (_, fact) in other.0 {
+            self.add(fact);
         }
-        for (_, fact) in other.systems {
-            self.add_system(fact);
-        }
-        for (uuid, fact) in other.synthetics {
-            self.add_synthetic(uuid, fact);
-        }
-        for (key, fact) in other.responses {
-            self.add_response(key, fact);
-        }
-        self.summaries.extend(other.summaries);
-        self.titles.extend(other.titles);
     }
 }
 
-fn keep_earliest<T>(map: &mut HashMap<Arc<str>, T>, key: Arc<str>, fact: T, order: fn(&T) -> &Order) {
-    match map.entry(key) {
-        Entry::Occupied(mut entry) => {
-            if order(&fact) < order(entry.get()) {
-                entry.insert(fact);
-            }
-        }
-        Entry::Vacant(entry) => {
-            entry.insert(fact);
-        }
+fn keep_earliest<T>(current: &mut T, other: T, order: fn(&T) -> &Order) {
+    if order(&other) < order(current) {
+        *current = other;
     }
 }

@@ -7,5 +7,7 @@
 mod analyzer;
 mod build;
 mod facts;
+mod record;
 
 pub use analyzer::{Analysis, Analyzer, IngestStats, LineError, MAX_LINE_BYTES, MessageCapture};
+pub use record::{DecodeError, RECORD_FORMAT, Record, RecordSet};
