@@ -18,6 +18,35 @@ pub enum Command {
     Query(QueryArgs),
     /// Print a usage report as a terminal table (or JSON).
     Report(ReportArgs),
+    /// Read new transcript lines into the database (which keeps them after Claude Code deletes
+    /// its files).
+    Sync(SyncArgs),
+}
+
+/// Where the database is.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// The database file. Default: $CC_ANALYTICS_DB, else
+    /// $XDG_DATA_HOME/cc-analytics/analytics.redb (~/.local/share/cc-analytics/analytics.redb).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Re-read every file from the start (stored data is never doubled).
+    #[arg(long)]
+    pub full: bool,
+    /// Show what would be read and added; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete sessions that ended more than N days ago (default: keep everything forever).
+    #[arg(long, value_name = "N")]
+    pub retention_days: Option<u64>,
 }
 
 /// Where data comes from and how it is priced and dated.
@@ -39,6 +68,9 @@ pub struct SourceArgs {
 pub struct QueryArgs {
     #[command(flatten)]
     pub source: SourceArgs,
+    /// Answer from this database (as the server does) instead of reading the transcripts.
+    #[arg(long, value_name = "PATH", conflicts_with = "claude_dirs")]
+    pub db: Option<PathBuf>,
     /// "Now" as an RFC 3339 date-time (default: the clock), for the active 5-hour block.
     #[arg(long, value_name = "ISO")]
     pub now: Option<String>,

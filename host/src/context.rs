@@ -1,16 +1,19 @@
 //! What the host supplies to the pure core: the data (read from the Claude dirs), the price
 //! table, the clock and the machine's time zone.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use cc_analytics_core::chrono_tz::Tz;
 use cc_analytics_core::time::{Millis, parse_timestamp, parse_zone};
 use cc_analytics_core::{Analysis, MessageCapture, PriceTable, QueryContext};
 
+use crate::app::{App, Settings};
 use crate::claude_dirs;
 use crate::cli::SourceArgs;
 use crate::load::load;
+use crate::store::Store;
 
 /// The built-in price table, with the rows of `--pricing FILE` on top.
 pub fn prices(file: Option<&Path>) -> Result<PriceTable> {
@@ -73,4 +76,36 @@ pub fn analyse(source: &SourceArgs, capture: MessageCapture) -> Result<Analysis>
 /// The query context for the core.
 pub fn query_context(tz: Option<&str>, now_flag: Option<&str>) -> Result<QueryContext> {
     Ok(QueryContext { now: now(now_flag)?, default_zone: zone(tz)? })
+}
+
+/// `--db`, else `CC_ANALYTICS_DB`, else `$XDG_DATA_HOME/cc-analytics/analytics.redb`, else
+/// `~/.local/share/cc-analytics/analytics.redb`.
+pub fn database_path(flag: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = flag {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(path) = std::env::var_os("CC_ANALYTICS_DB").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let data = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let home = std::env::var_os("HOME").context("HOME is not set: pass --db PATH")?;
+            PathBuf::from(home).join(".local/share")
+        }
+    };
+    Ok(data.join("cc-analytics").join("analytics.redb"))
+}
+
+/// Opens the database and the program state over it.
+pub fn open_app(db: Option<&Path>, source: &SourceArgs, retention_days: Option<u64>) -> Result<Arc<App>> {
+    let path = database_path(db)?;
+    let store = Store::open(&path).with_context(|| format!("opening the database {}", path.display()))?;
+    let settings = Settings {
+        claude_dirs: claude_dirs::resolve(&source.claude_dirs),
+        prices: prices(source.pricing.as_deref())?,
+        zone: zone(source.tz.as_deref())?,
+        retention_days,
+    };
+    Ok(App::new(store, settings)?)
 }

@@ -1,12 +1,17 @@
 //! `cc-analytics`: Claude Code usage analytics. The entry point parses the command line and hands
 //! over to one command module; all errors end here as one readable line and a non-zero exit.
 
+mod app;
 mod claude_dirs;
 mod cli;
 mod commands;
 mod context;
 mod discover;
 mod load;
+mod read;
+mod server;
+mod store;
+mod sync;
 mod table;
 
 use std::process::ExitCode;

@@ -153,6 +153,14 @@ impl Analyzer {
         }
     }
 
+    /// Stops reading `file` without its unfinished last line: those bytes are dropped unread, so
+    /// an incremental reader can resume at the start of that line once it is complete.
+    pub fn suspend_file(&mut self, file: &str) {
+        if self.files.remove(file).is_some() {
+            self.stats.files += 1;
+        }
+    }
+
     /// Folds another analyzer's facts into this one (for reading files in parallel).
     pub fn merge(&mut self, other: Analyzer) {
         let mut other = other;

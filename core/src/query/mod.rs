@@ -20,6 +20,7 @@ use serde_json::json;
 
 pub use params::{Filters, Params};
 pub use scope::Scope;
+pub use sessions::{Conversations, InDataset};
 
 use crate::dataset::Dataset;
 use crate::error::ApiError;
@@ -71,7 +72,12 @@ impl Reply {
 
 /// Answers a GET of `target` (path and optional query string) from `data`.
 pub fn answer(data: &Dataset, target: &str, context: &QueryContext) -> Reply {
-    match route(data, target, context) {
+    answer_with(data, target, context, &InDataset)
+}
+
+/// [`answer`], taking conversations the dataset does not hold from `conversations`.
+pub fn answer_with(data: &Dataset, target: &str, context: &QueryContext, conversations: &dyn Conversations) -> Reply {
+    match route(data, target, context, conversations) {
         Ok(reply) => reply,
         Err(error) => Reply::error(&error),
     }
@@ -94,7 +100,12 @@ pub fn capture_for(target: &str) -> MessageCapture {
     }
 }
 
-fn route(data: &Dataset, target: &str, context: &QueryContext) -> Result<Reply, ApiError> {
+fn route(
+    data: &Dataset,
+    target: &str,
+    context: &QueryContext,
+    conversations: &dyn Conversations,
+) -> Result<Reply, ApiError> {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let params = Params::parse(query);
     let Some(endpoint) = path.strip_prefix(ANALYTICS) else {
@@ -103,7 +114,7 @@ fn route(data: &Dataset, target: &str, context: &QueryContext) -> Result<Reply, 
     let endpoint = endpoint.trim_end_matches('/');
     if let Some(id) = endpoint.strip_prefix("sessions/") {
         let id = Params::parse(&format!("id={id}")).get("id").unwrap_or_default().to_owned();
-        return Ok(Reply::success(&sessions::detail(data, &id, &params)?));
+        return Ok(Reply::success(&sessions::detail(data, &id, &params, conversations)?));
     }
     let known = [
         "overview",

@@ -1,6 +1,6 @@
 //! `GET /api/analytics/sessions` (paged, sorted) and `GET /api/analytics/sessions/:id`.
 
-use crate::api::{Pagination, Session, SessionDetail, SessionPage};
+use crate::api::{Message, Pagination, Session, SessionDetail, SessionPage};
 use crate::dataset::{Dataset, SessionRecord};
 use crate::error::ApiError;
 use crate::query::params::Params;
@@ -45,22 +45,43 @@ pub fn page(scope: &Scope<'_>, params: &Params) -> Result<SessionPage, ApiError>
     })
 }
 
-/// One session with its conversation.
-pub fn detail(data: &Dataset, id: &str, params: &Params) -> Result<SessionDetail, ApiError> {
+/// One session with its conversation: from the dataset when it holds it, else from `source`.
+pub fn detail(
+    data: &Dataset,
+    id: &str,
+    params: &Params,
+    source: &dyn Conversations,
+) -> Result<SessionDetail, ApiError> {
     let limit = params.integer("messagesLimit", u64::MAX, 1, u64::MAX)?;
     let offset = params.integer("messagesOffset", 0, 0, u64::MAX)?;
     let record = data.session(id).ok_or_else(|| ApiError::NotFound(format!("Session {id:?} not found")))?;
-    let messages = record
-        .messages
-        .as_ref()
-        .ok_or_else(|| ApiError::Internal("The conversation of this session was not loaded".to_owned()))?;
+    let messages = match &record.messages {
+        Some(messages) => messages.clone(),
+        None => source
+            .messages(id)?
+            .ok_or_else(|| ApiError::Internal("The conversation of this session is not available".to_owned()))?,
+    };
     Ok(SessionDetail {
         session: record.session.clone(),
         messages: messages
-            .iter()
+            .into_iter()
             .skip(usize::try_from(offset).unwrap_or(usize::MAX))
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .cloned()
             .collect(),
     })
+}
+
+/// Where a conversation comes from when the dataset does not hold it (the host's database).
+pub trait Conversations {
+    /// The messages of `session`, `None` when they are not kept anywhere.
+    fn messages(&self, session: &str) -> Result<Option<Vec<Message>>, ApiError>;
+}
+
+/// No conversations besides those in the dataset.
+pub struct InDataset;
+
+impl Conversations for InDataset {
+    fn messages(&self, _session: &str) -> Result<Option<Vec<Message>>, ApiError> {
+        Ok(None)
+    }
 }

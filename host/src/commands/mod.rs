@@ -2,6 +2,7 @@
 
 mod query;
 mod report;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -14,5 +15,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Query(args) => query::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Sync(args) => sync::run(&args),
     }
 }

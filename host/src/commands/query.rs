@@ -7,20 +7,21 @@ use anyhow::{Result, bail};
 use cc_analytics_core::{answer, capture_for, is_analytics};
 
 use crate::cli::QueryArgs;
-use crate::context::{analyse, query_context};
+use crate::context::{analyse, open_app, query_context};
 
 /// Prints the body; exits non-zero when the API would answer with an error status.
 pub fn run(args: &QueryArgs) -> Result<ExitCode> {
     if !args.path.starts_with('/') {
         bail!("PATH must start with /, e.g. '/api/analytics/overview'");
     }
+    if !is_analytics(&args.path) {
+        bail!("only /api/analytics/ paths can be answered here (sync control is the server's)");
+    }
     let context = query_context(args.source.tz.as_deref(), args.now.as_deref())?;
-    let analysis = if is_analytics(&args.path) {
-        analyse(&args.source, capture_for(&args.path))?
-    } else {
-        bail!("only /api/analytics/ paths can be answered from transcript files")
+    let reply = match &args.db {
+        Some(db) => open_app(Some(db), &args.source, None)?.analytics_at(&args.path, &context),
+        None => answer(&analyse(&args.source, capture_for(&args.path))?.dataset, &args.path, &context),
     };
-    let reply = answer(&analysis.dataset, &args.path, &context);
     let mut out = std::io::stdout().lock();
     out.write_all(reply.body.as_bytes())?;
     if reply.content_type == "application/json" {

@@ -1,0 +1,237 @@
+//! The running program behind the API and the CLI: the database, the in-memory index answering
+//! analytics, and sync control (one sync at a time, in the background, with live events).
+
+mod index;
+mod runs;
+
+use std::path::PathBuf;
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use cc_analytics_core::api::{DatabaseStats, SyncPreview, SyncRequest, SyncStatus};
+use cc_analytics_core::chrono_tz::Tz;
+use cc_analytics_core::{ApiError, PriceTable, QueryContext, Reply, answer_with};
+use tokio::sync::broadcast;
+
+pub use index::Index;
+use index::StoredConversations;
+use runs::{LastRun, human_size, now_ms};
+
+use crate::server::backend::Event;
+use crate::store::{Store, StoreError};
+use crate::sync::{self, Progress, SyncOptions, SyncReport};
+
+/// How long a day is, in milliseconds.
+const DAY_MS: i64 = 86_400_000;
+/// How often a running sync reports progress.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// What the program was started with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Claude dirs to sync from.
+    pub claude_dirs: Vec<PathBuf>,
+    /// Prices (built-in plus the user's file).
+    pub prices: PriceTable,
+    /// The machine's zone: the default for dates.
+    pub zone: Tz,
+    /// Sessions that ended longer ago than this are deleted after each sync; `None` keeps all.
+    pub retention_days: Option<u64>,
+}
+
+/// Sync bookkeeping.
+#[derive(Debug, Default)]
+struct Runner {
+    /// The id of the sync in flight.
+    running: Option<String>,
+    last: Option<LastRun>,
+}
+
+/// The program's state, shared by the server's tasks and the sync thread.
+pub struct App {
+    store: Store,
+    settings: Settings,
+    index: RwLock<Arc<Index>>,
+    runner: Mutex<Runner>,
+    progress: Progress,
+    events: broadcast::Sender<Event>,
+}
+
+impl App {
+    /// Opens the program's state over an opened database.
+    pub fn new(store: Store, settings: Settings) -> Result<Arc<App>, StoreError> {
+        let index = Index::load(&store, &settings.prices)?;
+        let last = store.last_run()?.and_then(|json| serde_json::from_slice(&json).ok());
+        let (events, _) = broadcast::channel(64);
+        Ok(Arc::new(App {
+            store,
+            settings,
+            index: RwLock::new(Arc::new(index)),
+            runner: Mutex::new(Runner { running: None, last }),
+            progress: Progress::default(),
+            events,
+        }))
+    }
+
+    /// The current index (a snapshot: a sync swapping in a new one does not disturb it).
+    pub fn index(&self) -> Arc<Index> {
+        self.index.read().expect("index lock").clone()
+    }
+
+    /// Answers an analytics request from the index (conversations from the database).
+    pub fn analytics(&self, target: &str) -> Reply {
+        self.analytics_at(target, &QueryContext { now: now_ms(), default_zone: self.settings.zone })
+    }
+
+    /// [`App::analytics`] with an explicit clock and default zone.
+    pub fn analytics_at(&self, target: &str, context: &QueryContext) -> Reply {
+        let index = self.index();
+        let conversations = StoredConversations { store: &self.store, prices: &self.settings.prices };
+        answer_with(&index.dataset, target, context, &conversations)
+    }
+
+    /// `GET /api/sync/status`.
+    pub fn status(&self) -> SyncStatus {
+        let runner = self.runner.lock().expect("runner lock");
+        let mut status = runner.last.as_ref().map(LastRun::status).unwrap_or_default();
+        if let Some(id) = &runner.running {
+            status.is_running = true;
+            status.sync_id = Some(id.clone());
+            status.progress = Some(self.progress.snapshot());
+        }
+        status
+    }
+
+    /// `GET /api/sync/preview`.
+    pub fn preview(&self) -> Result<SyncPreview, ApiError> {
+        sync::preview(&self.store, &self.settings.claude_dirs).map_err(database)
+    }
+
+    /// `GET /api/sync/stats`.
+    pub fn stats(&self) -> DatabaseStats {
+        let index = self.index();
+        let sessions = &index.dataset.sessions;
+        let oldest = sessions.iter().min_by_key(|s| s.start).map(|s| s.session.start_time.clone());
+        let newest = sessions.iter().max_by_key(|s| s.start).map(|s| s.session.start_time.clone());
+        let bytes = self.store.size_bytes();
+        DatabaseStats {
+            total_sessions: sessions.len() as u64,
+            total_messages: index.messages,
+            oldest_session: oldest,
+            newest_session: newest,
+            database_size: human_size(bytes),
+            database_size_bytes: bytes,
+            retention_days: self.settings.retention_days,
+        }
+    }
+
+    /// `POST /api/sync/reset`.
+    pub fn reset(&self) -> Result<(), ApiError> {
+        let runner = self.runner.lock().expect("runner lock");
+        if runner.running.is_some() {
+            return Err(ApiError::SyncInProgress);
+        }
+        self.store.reset().map_err(database)
+    }
+
+    /// Live events.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// `POST /api/sync/run`: starts a sync on its own thread and returns its id at once.
+    pub fn start_sync(self: &Arc<Self>, request: SyncRequest) -> Result<String, ApiError> {
+        let id = self.claim()?;
+        let app = Arc::clone(self);
+        let options = SyncOptions { full: !request.incremental, dry_run: request.dry_run };
+        let sync_id = id.clone();
+        std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || {
+                let _ = app.run_claimed(&sync_id, options);
+            })
+            .map_err(|e| ApiError::Internal(format!("could not start the sync: {e}")))?;
+        Ok(id)
+    }
+
+    /// Runs one sync now, on this thread (the CLI, and `serve` at start and on file changes).
+    pub fn sync_now(&self, options: SyncOptions) -> Result<SyncReport, ApiError> {
+        let id = self.claim()?;
+        self.run_claimed(&id, options)
+    }
+
+    /// Marks a sync as running, or refuses with 409.
+    fn claim(&self) -> Result<String, ApiError> {
+        let mut runner = self.runner.lock().expect("runner lock");
+        if runner.running.is_some() {
+            return Err(ApiError::SyncInProgress);
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        runner.running = Some(id.clone());
+        Ok(id)
+    }
+
+    fn run_claimed(&self, id: &str, options: SyncOptions) -> Result<SyncReport, ApiError> {
+        let started = Instant::now();
+        let started_ms = now_ms();
+        let result = std::thread::scope(|scope| {
+            let (done, finished) = std::sync::mpsc::channel::<()>();
+            scope.spawn(move || self.tick_progress(&finished));
+            let result = self.sync_and_refresh(options);
+            drop(done);
+            result
+        });
+        let run = LastRun::new(id, started_ms, started.elapsed().as_millis() as u64, &result);
+        if !options.dry_run {
+            if let Ok(json) = serde_json::to_vec(&run) {
+                let _ = self.store.add_run(started_ms, &json);
+            }
+        }
+        let status = {
+            let mut runner = self.runner.lock().expect("runner lock");
+            runner.running = None;
+            if !options.dry_run {
+                runner.last = Some(run);
+            }
+            drop(runner);
+            self.status()
+        };
+        let _ = self.events.send(Event::SyncFinished(status));
+        result.map_err(database)
+    }
+
+    fn sync_and_refresh(&self, options: SyncOptions) -> Result<SyncReport, StoreError> {
+        let report = sync::run(&self.store, &self.settings.claude_dirs, options, &self.progress)?;
+        if options.dry_run {
+            return Ok(report);
+        }
+        let mut changed = report.changed();
+        if let Some(days) = self.settings.retention_days {
+            let cutoff = now_ms() - days as i64 * DAY_MS;
+            let index = Index::load(&self.store, &self.settings.prices)?;
+            let expired: Vec<String> =
+                index.dataset.sessions.iter().filter(|s| s.end < cutoff).map(|s| s.session.id.clone()).collect();
+            changed |= !expired.is_empty() && self.store.purge(&expired)? > 0;
+        }
+        if changed {
+            let index = Index::load(&self.store, &self.settings.prices)?;
+            *self.index.write().expect("index lock") = Arc::new(index);
+            let _ = self.events.send(Event::DataChanged);
+        }
+        Ok(report)
+    }
+
+    /// Sends a `sync-progress` event every quarter second until `finished` hangs up.
+    fn tick_progress(&self, finished: &std::sync::mpsc::Receiver<()>) {
+        while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(PROGRESS_EVERY) {
+            let _ = self.events.send(Event::SyncProgress(self.status()));
+        }
+    }
+}
+
+/// Storage failures answer 500 `DATABASE_ERROR` without internals.
+fn database(error: StoreError) -> ApiError {
+    tracing::error!(%error, "storage failed");
+    ApiError::Database("The database could not complete the request".to_owned())
+}

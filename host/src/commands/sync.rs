@@ -1,0 +1,83 @@
+//! `cc-analytics sync`: one sync into the database, with a progress bar on a terminal and plain
+//! lines otherwise, a summary at the end, and a non-zero exit when it fails.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::SyncArgs;
+use crate::context::open_app;
+use crate::sync::SyncOptions;
+
+/// Runs the sync and prints its summary.
+pub fn run(args: &SyncArgs) -> Result<ExitCode> {
+    let app = open_app(args.db.db.as_deref(), &args.source, args.retention_days)?;
+    let dirs = crate::claude_dirs::resolve(&args.source.claude_dirs);
+    if dirs.iter().all(|d| !d.join("projects").is_dir()) {
+        bail!("no Claude data found in {}", crate::claude_dirs::defaults_description());
+    }
+    let started = Instant::now();
+    let options = SyncOptions { full: args.full, dry_run: args.dry_run };
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message("syncing");
+        bar
+    });
+    let report = std::thread::scope(|scope| {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        if let Some(bar) = &bar {
+            let app = &app;
+            scope.spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(Duration::from_millis(100)) {
+                    if let Some(p) = app.status().progress {
+                        bar.set_length(p.bytes_total);
+                        bar.set_position(p.bytes_done);
+                        bar.set_message(format!("{}/{} files", p.files_done, p.files_total));
+                    }
+                }
+            });
+        }
+        let report = app.sync_now(options);
+        drop(done);
+        report
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let report = report.map_err(|e| anyhow::anyhow!(e.message()))?;
+    for (path, reason) in &report.unreadable {
+        eprintln!("cc-analytics: could not read {}: {reason}", path.display());
+    }
+    if let Some(first) = report.line_errors.first() {
+        eprintln!(
+            "cc-analytics: skipped {} unreadable line(s); first: {} line {}: {}",
+            report.line_errors.len(),
+            first.file,
+            first.line,
+            first.reason
+        );
+    }
+    let stats = app.stats();
+    println!(
+        "{}{} files read ({:.1} MB), {} sessions and {} messages added, {} errors in {} ms; the database holds {} sessions ({})",
+        if args.dry_run { "dry run, nothing stored: " } else { "" },
+        report.files_processed,
+        report.bytes_read as f64 / 1e6,
+        report.added.sessions_added,
+        report.added.messages_added,
+        report.errors(),
+        started.elapsed().as_millis(),
+        stats.total_sessions,
+        stats.database_size,
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,133 @@
+//! Reading transcripts into the core: files streamed in fixed-size chunks, spread over one
+//! analyzer per core, merged at the end. Nothing holds a whole file in memory.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+use cc_analytics_core::{Analyzer, MessageCapture};
+
+use crate::sync::Progress;
+
+/// Bytes read from a file at a time.
+const CHUNK: usize = 1 << 20;
+
+/// One file to read, possibly from the middle.
+#[derive(Debug, Clone)]
+pub struct ReadTask {
+    /// Where it is on disk.
+    pub path: PathBuf,
+    /// Its name for the core (path below `projects/`).
+    pub name: String,
+    /// Byte offset to start at (just after a newline, or 0).
+    pub from: u64,
+    /// Lines before `from`.
+    pub lines_before: u32,
+    /// Leave an unfinished last line unread (incremental sync) instead of reading it (one-shot).
+    pub whole_lines_only: bool,
+}
+
+/// What reading one file did.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOutcome {
+    /// Bytes consumed from `from` (up to the end of the last complete line when
+    /// `whole_lines_only`).
+    pub consumed: u64,
+    /// Newlines within the consumed bytes.
+    pub lines: u32,
+    /// Why the file could not be read (fully).
+    pub error: Option<String>,
+}
+
+/// Reads every task into one analyzer; outcomes are in task order.
+pub fn read_all(
+    tasks: &[ReadTask],
+    capture: &MessageCapture,
+    progress: Option<&Progress>,
+) -> (Analyzer, Vec<ReadOutcome>) {
+    let next = AtomicUsize::new(0);
+    let workers = thread::available_parallelism().map_or(1, |n| n.get()).min(tasks.len().max(1));
+    let shares: Vec<(Analyzer, Vec<(usize, ReadOutcome)>)> = thread::scope(|scope| {
+        let handles: Vec<_> =
+            (0..workers).map(|_| scope.spawn(|| read_share(tasks, &next, capture.clone(), progress))).collect();
+        handles.into_iter().map(|h| h.join().expect("reader thread panicked")).collect()
+    });
+    let mut merged = Analyzer::new(capture.clone());
+    let mut outcomes = vec![ReadOutcome::default(); tasks.len()];
+    for (analyzer, done) in shares {
+        merged.merge(analyzer);
+        for (index, outcome) in done {
+            outcomes[index] = outcome;
+        }
+    }
+    (merged, outcomes)
+}
+
+/// Takes files off the shared list until none are left.
+fn read_share(
+    tasks: &[ReadTask],
+    next: &AtomicUsize,
+    capture: MessageCapture,
+    progress: Option<&Progress>,
+) -> (Analyzer, Vec<(usize, ReadOutcome)>) {
+    let mut analyzer = Analyzer::new(capture);
+    let mut outcomes = Vec::new();
+    let mut buffer = vec![0u8; CHUNK];
+    loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(task) = tasks.get(index) else { break };
+        let mut outcome = ReadOutcome::default();
+        analyzer.resume_file(&task.name, task.lines_before);
+        if let Err(e) = read_file(&mut analyzer, task, &mut buffer, &mut outcome, progress) {
+            outcome.error = Some(e.to_string());
+        }
+        if task.whole_lines_only {
+            analyzer.suspend_file(&task.name);
+        } else {
+            analyzer.end_file(&task.name);
+        }
+        if let Some(progress) = progress {
+            progress.file_done();
+        }
+        outcomes.push((index, outcome));
+    }
+    (analyzer, outcomes)
+}
+
+fn read_file(
+    analyzer: &mut Analyzer,
+    task: &ReadTask,
+    buffer: &mut [u8],
+    outcome: &mut ReadOutcome,
+    progress: Option<&Progress>,
+) -> std::io::Result<()> {
+    let mut file = File::open(&task.path)?;
+    if task.from > 0 {
+        file.seek(SeekFrom::Start(task.from))?;
+    }
+    let mut read = 0u64;
+    loop {
+        let n = match file.read(buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let chunk = &buffer[..n];
+        analyzer.push(&task.name, chunk);
+        if let Some(last) = memchr::memrchr(b'\n', chunk) {
+            outcome.consumed = read + last as u64 + 1;
+        }
+        outcome.lines += memchr::memchr_iter(b'\n', chunk).count() as u32;
+        read += n as u64;
+        if let Some(progress) = progress {
+            progress.bytes(n as u64);
+        }
+    }
+    if !task.whole_lines_only {
+        outcome.consumed = read;
+    }
+    Ok(())
+}

@@ -1,0 +1,3 @@
+//! The HTTP server: routes, security defaults, live events and static files.
+
+pub mod backend;

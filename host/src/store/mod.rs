@@ -1,0 +1,185 @@
+//! The database: one redb file that keeps every record the core produced, how far each
+//! transcript has been read, and the history of sync runs. One writer at a time (redb's write
+//! transaction); readers see the last committed state and are never blocked.
+
+pub mod position;
+mod schema;
+mod writer;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use cc_analytics_core::{Record, RecordSet};
+use redb::{Database, ReadableDatabase, ReadableTable};
+
+pub use position::Position;
+pub use writer::{MergeStats, Writer};
+
+use schema::{FILES, RECORDS, SESSION_RECORDS, SYNC_RUNS};
+
+/// What went wrong with the database.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The storage engine failed (IO, disk full, locked by another process, ...).
+    Engine(String),
+    /// The contents are not what this program wrote.
+    Corrupt(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Engine(m) => write!(f, "database error: {m}"),
+            StoreError::Corrupt(m) => write!(f, "database content error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+macro_rules! engine_errors {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Engine(e.to_string())
+            }
+        }
+    )*};
+}
+engine_errors!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    std::io::Error
+);
+
+/// The opened database.
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`, creating its folder and migrating its schema.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let db = Database::create(path)?;
+        schema::prepare(&db)?;
+        Ok(Store { db, path: path.to_path_buf() })
+    }
+
+    /// The size of the database file in bytes.
+    pub fn size_bytes(&self) -> u64 {
+        std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// Starts the one write transaction.
+    pub fn writer(&self) -> Result<Writer, StoreError> {
+        Writer::begin(&self.db)
+    }
+
+    /// Every record, and how many of them are messages.
+    pub fn records(&self) -> Result<(RecordSet, u64), StoreError> {
+        let read = self.db.begin_read()?;
+        let table = read.open_table(RECORDS)?;
+        let mut set = RecordSet::new();
+        let mut messages = 0;
+        for entry in table.iter()? {
+            let (_, value) = entry?;
+            let record = decode(value.value())?;
+            messages += u64::from(record.is_message());
+            set.insert(record);
+        }
+        Ok((set, messages))
+    }
+
+    /// The records of one session (its lines and responses).
+    pub fn session_records(&self, session: &str) -> Result<RecordSet, StoreError> {
+        let read = self.db.begin_read()?;
+        let index = read.open_table(SESSION_RECORDS)?;
+        let records = read.open_table(RECORDS)?;
+        let mut set = RecordSet::new();
+        for entry in index.range((session, &[][..])..)? {
+            let (key, _) = entry?;
+            let (owner, record_key) = key.value();
+            if owner != session {
+                break;
+            }
+            if let Some(value) = records.get(record_key)? {
+                set.insert(decode(value.value())?);
+            }
+        }
+        Ok(set)
+    }
+
+    /// Whether a record with this key is stored.
+    pub fn contains(&self, key: &[u8]) -> Result<bool, StoreError> {
+        let read = self.db.begin_read()?;
+        Ok(read.open_table(RECORDS)?.get(key)?.is_some())
+    }
+
+    /// Whether any record of this session is stored.
+    pub fn has_session(&self, session: &str) -> Result<bool, StoreError> {
+        let read = self.db.begin_read()?;
+        let index = read.open_table(SESSION_RECORDS)?;
+        let mut range = index.range((session, &[][..])..)?;
+        Ok(range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == session))
+    }
+
+    /// How far each transcript (by path on disk) has been read.
+    pub fn positions(&self) -> Result<HashMap<String, Position>, StoreError> {
+        let read = self.db.begin_read()?;
+        let table = read.open_table(FILES)?;
+        let mut positions = HashMap::new();
+        for entry in table.iter()? {
+            let (path, value) = entry?;
+            positions.insert(path.value().to_owned(), Position::decode(value.value())?);
+        }
+        Ok(positions)
+    }
+
+    /// The newest finished sync run (its JSON), if any.
+    pub fn last_run(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        let read = self.db.begin_read()?;
+        let table = read.open_table(SYNC_RUNS)?;
+        let last = table.last()?;
+        Ok(last.map(|(_, v)| v.value().to_vec()))
+    }
+
+    /// Records a finished sync run (its JSON) under its start time.
+    pub fn add_run(&self, started: i64, json: &[u8]) -> Result<(), StoreError> {
+        let mut writer = self.writer()?;
+        writer.add_run(started, json)?;
+        writer.commit()
+    }
+
+    /// Forgets every file position: the next sync re-reads everything (and, records being
+    /// idempotent, doubles nothing).
+    pub fn reset(&self) -> Result<(), StoreError> {
+        let write = self.db.begin_write()?;
+        {
+            let mut files = write.open_table(FILES)?;
+            files.retain(|_, _| false)?;
+        }
+        write.commit()?;
+        Ok(())
+    }
+
+    /// Deletes the records of these sessions (retention).
+    pub fn purge(&self, sessions: &[String]) -> Result<u64, StoreError> {
+        let mut writer = self.writer()?;
+        let removed = writer.purge(sessions)?;
+        writer.commit()?;
+        Ok(removed)
+    }
+}
+
+fn decode(bytes: &[u8]) -> Result<Record, StoreError> {
+    Record::decode(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

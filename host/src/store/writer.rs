@@ -1,0 +1,131 @@
+//! The one write transaction: merges records into what is stored, moves file positions and
+//! records sync runs. Nothing is visible to readers until [`Writer::commit`]; dropping or
+//! aborting it leaves the database as it was.
+
+use std::collections::HashMap;
+
+use cc_analytics_core::RecordSet;
+use redb::{Database, ReadableTable, WriteTransaction};
+
+use super::schema::{FILES, RECORDS, SESSION_RECORDS, SYNC_RUNS};
+use super::{Position, StoreError, decode};
+
+/// What a merge added.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MergeStats {
+    /// Sessions that had no record before.
+    pub sessions_added: u64,
+    /// Messages (user lines, responses) that had no record before.
+    pub messages_added: u64,
+}
+
+/// An open write transaction.
+pub struct Writer {
+    txn: WriteTransaction,
+    /// Session id → it had records before this transaction.
+    known: HashMap<String, bool>,
+}
+
+impl Writer {
+    pub(super) fn begin(db: &Database) -> Result<Writer, StoreError> {
+        Ok(Writer { txn: db.begin_write()?, known: HashMap::new() })
+    }
+
+    /// Merges `records` into the stored ones.
+    pub fn merge(&mut self, records: RecordSet) -> Result<MergeStats, StoreError> {
+        let mut stats = MergeStats::default();
+        let mut table = self.txn.open_table(RECORDS)?;
+        let mut index = self.txn.open_table(SESSION_RECORDS)?;
+        for record in records.into_records() {
+            let key = record.key();
+            let stored = table.get(key.as_slice())?.map(|v| decode(v.value())).transpose()?;
+            match stored {
+                Some(old) => {
+                    let mut merged = old.clone();
+                    merged.merge(record);
+                    if merged == old {
+                        continue;
+                    }
+                    if old.session() != merged.session() {
+                        if let Some(session) = old.session() {
+                            index.remove((session, key.as_slice()))?;
+                        }
+                        if let Some(session) = merged.session() {
+                            index.insert((session, key.as_slice()), ())?;
+                        }
+                    }
+                    table.insert(key.as_slice(), merged.encode().as_slice())?;
+                }
+                None => {
+                    if let Some(session) = record.session() {
+                        let known = match self.known.get(session) {
+                            Some(known) => *known,
+                            None => {
+                                let mut range = index.range((session, &[][..])..)?;
+                                let had = range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == session);
+                                self.known.insert(session.to_owned(), had);
+                                had
+                            }
+                        };
+                        if !known {
+                            stats.sessions_added += 1;
+                            self.known.insert(session.to_owned(), true);
+                        }
+                        index.insert((session, key.as_slice()), ())?;
+                    }
+                    stats.messages_added += u64::from(record.is_message());
+                    table.insert(key.as_slice(), record.encode().as_slice())?;
+                }
+            }
+        }
+        Ok(stats)
+    }
+
+    /// Moves a transcript's read position.
+    pub fn set_position(&mut self, path: &str, position: &Position) -> Result<(), StoreError> {
+        self.txn.open_table(FILES)?.insert(path, position.encode().as_slice())?;
+        Ok(())
+    }
+
+    /// Records a finished sync run.
+    pub fn add_run(&mut self, started: i64, json: &[u8]) -> Result<(), StoreError> {
+        self.txn.open_table(SYNC_RUNS)?.insert(started, json)?;
+        Ok(())
+    }
+
+    /// Deletes every record of these sessions; returns how many records went.
+    pub fn purge(&mut self, sessions: &[String]) -> Result<u64, StoreError> {
+        let mut table = self.txn.open_table(RECORDS)?;
+        let mut index = self.txn.open_table(SESSION_RECORDS)?;
+        let mut removed = 0;
+        for session in sessions {
+            let mut keys = Vec::new();
+            for entry in index.range((session.as_str(), &[][..])..)? {
+                let (key, _) = entry?;
+                let (owner, record) = key.value();
+                if owner != session {
+                    break;
+                }
+                keys.push(record.to_vec());
+            }
+            for key in keys {
+                index.remove((session.as_str(), key.as_slice()))?;
+                table.remove(key.as_slice())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Makes everything written visible, atomically and durably.
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.txn.commit()?;
+        Ok(())
+    }
+
+    /// Drops everything written.
+    pub fn abort(self) -> Result<(), StoreError> {
+        self.txn.abort()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,121 @@
+//! One sync: find the transcripts, read what is new since the last sync (only whole lines), merge
+//! the records into the database and move the file positions, all in one write transaction so a
+//! crash at any instant leaves either the previous state or the new one.
+
+mod plan;
+mod preview;
+mod progress;
+
+use std::path::PathBuf;
+
+use cc_analytics_core::{LineError, MessageCapture};
+
+pub use preview::preview;
+pub use progress::Progress;
+
+use crate::discover;
+use crate::read::read_all;
+use crate::store::{MergeStats, Store, StoreError};
+
+/// Bytes read between two merges into the write transaction (bounds memory on a first sync).
+const BATCH_BYTES: u64 = 128 << 20;
+
+/// How to sync.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Re-read every file from the start.
+    pub full: bool,
+    /// Compute everything, store nothing.
+    pub dry_run: bool,
+}
+
+/// What a sync did.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    /// Files read (new, grown or rewritten).
+    pub files_processed: u64,
+    /// Bytes read.
+    pub bytes_read: u64,
+    /// Sessions and messages added.
+    pub added: MergeStats,
+    /// Lines that could not be read.
+    pub line_errors: Vec<LineError>,
+    /// `(path, reason)` of files and folders that could not be read.
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+impl SyncReport {
+    /// Line errors and unreadable files.
+    pub fn errors(&self) -> u64 {
+        (self.line_errors.len() + self.unreadable.len()) as u64
+    }
+
+    /// Whether stored data may have changed.
+    pub fn changed(&self) -> bool {
+        self.files_processed > 0
+    }
+}
+
+/// Runs one sync of `claude_dirs` into `store`.
+pub fn run(
+    store: &Store,
+    claude_dirs: &[PathBuf],
+    options: SyncOptions,
+    progress: &Progress,
+) -> Result<SyncReport, StoreError> {
+    let found = discover::transcripts(claude_dirs);
+    let positions = store.positions()?;
+    let (planned, unreadable) = plan::plan(&found.transcripts, &positions, options.full);
+    let mut report = SyncReport { unreadable: found.errors, ..SyncReport::default() };
+    report.unreadable.extend(unreadable);
+    let total: u64 = planned.iter().map(|p| p.size - p.task.from).sum();
+    progress.start(planned.len() as u64, total);
+
+    let mut writer = store.writer()?;
+    for batch in batches(&planned) {
+        let tasks: Vec<_> = batch.iter().map(|p| p.task.clone()).collect();
+        let (analyzer, outcomes) = read_all(&tasks, &MessageCapture::All, Some(progress));
+        let (records, line_errors, stats) = analyzer.into_records();
+        let added = writer.merge(records)?;
+        report.added.sessions_added += added.sessions_added;
+        report.added.messages_added += added.messages_added;
+        report.line_errors.extend(line_errors);
+        report.bytes_read += stats.bytes;
+        for (planned, outcome) in batch.iter().zip(outcomes) {
+            report.files_processed += 1;
+            if let Some(error) = outcome.error {
+                report.unreadable.push((planned.task.path.clone(), error));
+                continue;
+            }
+            match plan::advanced(planned, outcome.consumed, outcome.lines) {
+                Ok(position) => writer.set_position(&plan::key(&planned.task.path), &position)?,
+                Err(e) => report.unreadable.push((planned.task.path.clone(), e.to_string())),
+            }
+        }
+    }
+    if options.dry_run {
+        writer.abort()?;
+    } else {
+        writer.commit()?;
+    }
+    Ok(report)
+}
+
+/// Consecutive slices of about [`BATCH_BYTES`] to read.
+fn batches(planned: &[plan::Planned]) -> Vec<&[plan::Planned]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (i, p) in planned.iter().enumerate() {
+        bytes += p.size - p.task.from;
+        if bytes >= BATCH_BYTES {
+            out.push(&planned[start..=i]);
+            start = i + 1;
+            bytes = 0;
+        }
+    }
+    if start < planned.len() {
+        out.push(&planned[start..]);
+    }
+    out
+}

@@ -1,0 +1,96 @@
+//! Which transcripts a sync must read, and from where: new files from the start, grown files
+//! from their last position, files that shrank or whose head changed from the start again.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::discover::Transcript;
+use crate::read::ReadTask;
+use crate::store::Position;
+use crate::store::position::{HEAD_BYTES, fingerprint};
+
+/// One file to read.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// What to read.
+    pub task: ReadTask,
+    /// Its size now.
+    pub size: u64,
+    /// Its modification time, Unix ms.
+    pub modified: i64,
+}
+
+/// The files to read; `(path, reason)` for those that cannot even be looked at.
+pub fn plan(
+    transcripts: &[Transcript],
+    positions: &HashMap<String, Position>,
+    full: bool,
+) -> (Vec<Planned>, Vec<(PathBuf, String)>) {
+    let mut planned = Vec::new();
+    let mut errors = Vec::new();
+    for transcript in transcripts {
+        let meta = match std::fs::metadata(&transcript.path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                errors.push((transcript.path.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let size = meta.len();
+        let modified =
+            meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_millis() as i64);
+        let known = if full { None } else { positions.get(&key(&transcript.path)) };
+        // New, shrunk or rewritten files are read from the start, grown ones from where they were left.
+        let (from, lines_before) = match known {
+            None => (0, 0),
+            Some(p) if size < p.offset => (0, 0),
+            Some(p) if size == p.offset && modified == p.modified => continue,
+            Some(p) => match head(&transcript.path, p.head_len as usize) {
+                Ok(hash) if hash != p.head_hash => (0, 0),
+                Ok(_) if size == p.offset => continue,
+                Ok(_) => (p.offset, p.lines),
+                Err(e) => {
+                    errors.push((transcript.path.clone(), e.to_string()));
+                    continue;
+                }
+            },
+        };
+        let task = ReadTask {
+            path: transcript.path.clone(),
+            name: transcript.name.clone(),
+            from,
+            lines_before,
+            whole_lines_only: true,
+        };
+        planned.push(Planned { task, size, modified });
+    }
+    (planned, errors)
+}
+
+/// The position after reading `consumed` bytes and `lines` lines of a planned file.
+pub fn advanced(planned: &Planned, consumed: u64, lines: u32) -> std::io::Result<Position> {
+    let offset = planned.task.from + consumed;
+    let head_len = offset.min(HEAD_BYTES as u64) as usize;
+    Ok(Position {
+        offset,
+        lines: planned.task.lines_before + lines,
+        head_len: head_len as u32,
+        head_hash: head(&planned.task.path, head_len)?,
+        modified: planned.modified,
+    })
+}
+
+/// The key of a file in the positions table.
+pub fn key(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Fingerprint of the first `len` bytes of a file.
+fn head(path: &Path, len: usize) -> std::io::Result<u64> {
+    let mut bytes = Vec::with_capacity(len);
+    File::open(path)?.take(len as u64).read_to_end(&mut bytes)?;
+    Ok(fingerprint(&bytes))
+}
