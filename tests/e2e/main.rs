@@ -5,3 +5,4 @@ mod cli;
 mod peer;
 mod samples;
 mod support;
+mod sync;

@@ -52,7 +52,8 @@ struct Runner {
 pub struct App {
     store: Store,
     settings: Settings,
-    index: RwLock<Arc<Index>>,
+    /// Loaded on first use, then kept current by every sync that changes data.
+    index: RwLock<Option<Arc<Index>>>,
     runner: Mutex<Runner>,
     progress: Progress,
     events: broadcast::Sender<Event>,
@@ -61,13 +62,12 @@ pub struct App {
 impl App {
     /// Opens the program's state over an opened database.
     pub fn new(store: Store, settings: Settings) -> Result<Arc<App>, StoreError> {
-        let index = Index::load(&store, &settings.prices)?;
         let last = store.last_run()?.and_then(|json| serde_json::from_slice(&json).ok());
         let (events, _) = broadcast::channel(64);
         Ok(Arc::new(App {
             store,
             settings,
-            index: RwLock::new(Arc::new(index)),
+            index: RwLock::new(None),
             runner: Mutex::new(Runner { running: None, last }),
             progress: Progress::default(),
             events,
@@ -75,8 +75,17 @@ impl App {
     }
 
     /// The current index (a snapshot: a sync swapping in a new one does not disturb it).
-    pub fn index(&self) -> Arc<Index> {
-        self.index.read().expect("index lock").clone()
+    pub fn index(&self) -> Result<Arc<Index>, StoreError> {
+        if let Some(index) = self.index.read().expect("index lock").as_ref() {
+            return Ok(index.clone());
+        }
+        let mut slot = self.index.write().expect("index lock");
+        if let Some(index) = slot.as_ref() {
+            return Ok(index.clone());
+        }
+        let index = Arc::new(Index::load(&self.store, &self.settings.prices)?);
+        *slot = Some(index.clone());
+        Ok(index)
     }
 
     /// Answers an analytics request from the index (conversations from the database).
@@ -86,7 +95,10 @@ impl App {
 
     /// [`App::analytics`] with an explicit clock and default zone.
     pub fn analytics_at(&self, target: &str, context: &QueryContext) -> Reply {
-        let index = self.index();
+        let index = match self.index() {
+            Ok(index) => index,
+            Err(e) => return Reply::error(&database(e)),
+        };
         let conversations = StoredConversations { store: &self.store, prices: &self.settings.prices };
         answer_with(&index.dataset, target, context, &conversations)
     }
@@ -109,13 +121,13 @@ impl App {
     }
 
     /// `GET /api/sync/stats`.
-    pub fn stats(&self) -> DatabaseStats {
-        let index = self.index();
+    pub fn stats(&self) -> Result<DatabaseStats, ApiError> {
+        let index = self.index().map_err(database)?;
         let sessions = &index.dataset.sessions;
         let oldest = sessions.iter().min_by_key(|s| s.start).map(|s| s.session.start_time.clone());
         let newest = sessions.iter().max_by_key(|s| s.start).map(|s| s.session.start_time.clone());
         let bytes = self.store.size_bytes();
-        DatabaseStats {
+        Ok(DatabaseStats {
             total_sessions: sessions.len() as u64,
             total_messages: index.messages,
             oldest_session: oldest,
@@ -123,7 +135,12 @@ impl App {
             database_size: human_size(bytes),
             database_size_bytes: bytes,
             retention_days: self.settings.retention_days,
-        }
+        })
+    }
+
+    /// The database file's size, for people.
+    pub fn database_size(&self) -> String {
+        human_size(self.store.size_bytes())
     }
 
     /// `POST /api/sync/reset`.
@@ -209,14 +226,17 @@ impl App {
         let mut changed = report.changed();
         if let Some(days) = self.settings.retention_days {
             let cutoff = now_ms() - days as i64 * DAY_MS;
-            let index = Index::load(&self.store, &self.settings.prices)?;
+            let index = self.index()?;
             let expired: Vec<String> =
                 index.dataset.sessions.iter().filter(|s| s.end < cutoff).map(|s| s.session.id.clone()).collect();
             changed |= !expired.is_empty() && self.store.purge(&expired)? > 0;
         }
         if changed {
-            let index = Index::load(&self.store, &self.settings.prices)?;
-            *self.index.write().expect("index lock") = Arc::new(index);
+            let loaded = self.index.read().expect("index lock").is_some();
+            if loaded {
+                let index = Arc::new(Index::load(&self.store, &self.settings.prices)?);
+                *self.index.write().expect("index lock") = Some(index);
+            }
             let _ = self.events.send(Event::DataChanged);
         }
         Ok(report)

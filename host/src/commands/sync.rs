@@ -66,9 +66,8 @@ pub fn run(args: &SyncArgs) -> Result<ExitCode> {
             first.reason
         );
     }
-    let stats = app.stats();
     println!(
-        "{}{} files read ({:.1} MB), {} sessions and {} messages added, {} errors in {} ms; the database holds {} sessions ({})",
+        "{}{} files read ({:.1} MB), {} sessions and {} messages added, {} errors in {} ms; database {}",
         if args.dry_run { "dry run, nothing stored: " } else { "" },
         report.files_processed,
         report.bytes_read as f64 / 1e6,
@@ -76,8 +75,7 @@ pub fn run(args: &SyncArgs) -> Result<ExitCode> {
         report.added.messages_added,
         report.errors(),
         started.elapsed().as_millis(),
-        stats.total_sessions,
-        stats.database_size,
+        app.database_size(),
     );
     Ok(ExitCode::SUCCESS)
 }
