@@ -13,6 +13,7 @@ mod server;
 mod store;
 mod sync;
 mod table;
+mod watch;
 
 use std::process::ExitCode;
 
