@@ -4,7 +4,7 @@
 //! until the shutdown future resolves, then stops accepting, lets requests in flight finish for a
 //! bounded time and ends the event streams.
 
-pub mod assets;
+mod assets;
 pub mod backend;
 mod response;
 mod route;
@@ -190,7 +190,12 @@ async fn connection(stream: TcpStream, state: Arc<State>) {
     let _ = stream.set_nodelay(true);
     let mut shutdown = state.shutdown.clone();
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(state.limits.header_timeout).max_header_size(MAX_HEADER_BYTES);
+    // The read buffer bound caps each connection's memory; the header bound answers 431 above it.
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(state.limits.header_timeout)
+        .max_buf_size(2 * MAX_HEADER_BYTES)
+        .max_header_size(MAX_HEADER_BYTES);
     let service = service_fn(move |request| {
         let state = Arc::clone(&state);
         async move { Ok::<_, Infallible>(handle(request, &state).await) }

@@ -36,6 +36,8 @@ pub async fn route(request: Request<Incoming>, state: &State) -> Result<Response
         }
         (&Method::POST, ["api", "sync", "run"]) => run_sync(request, state).await,
         (&Method::POST, ["api", "sync", "reset"]) => {
+            // No body is expected; reading it applies the same size limit as every POST.
+            security::read_body(request, state.limits.body_timeout).await?;
             blocking(state, |backend| backend.reset()).await??;
             Ok(success(StatusCode::OK, &json!({ "message": "Sync metadata reset successfully" })))
         }

@@ -148,3 +148,17 @@ async fn backend_failure_hides_details() {
     assert_eq!(server.get("/api/health").await.status, 200);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn keep_alive_serves_several_requests() {
+    let server = start(|_| {}).await;
+    let first = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    let both = format!("{first}{}", request("GET", "/api/sync/status", &[], ""));
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    stream.write_all(both.as_bytes()).await.unwrap();
+    let mut bytes = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut bytes)).await.unwrap().unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert_eq!(text.matches("HTTP/1.1 200 OK").count(), 2, "{text}");
+    server.stop().await;
+}

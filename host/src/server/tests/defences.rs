@@ -77,6 +77,10 @@ async fn oversized_body_is_413() {
     );
     let answer = send(server.addr, &streamed).await;
     assert_eq!((answer.status, answer.code().as_str()), (413, "PAYLOAD_TOO_LARGE"));
+    // Every POST has the limit, also those that expect no body.
+    let answer = send(server.addr, &declared.replace("/api/sync/run", "/api/sync/reset")).await;
+    assert_eq!((answer.status, answer.code().as_str()), (413, "PAYLOAD_TOO_LARGE"));
+    assert_eq!(server.fake.resets.load(Ordering::SeqCst), 0);
     // Exactly the limit is fine.
     let body = format!("{{}}{}", " ".repeat(64 * 1024 - 2));
     assert_eq!(server.call("POST", "/api/sync/run", &[], &body).await.status, 202);
