@@ -1,5 +1,6 @@
 //! The command line: every subcommand and flag, with their help texts.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -18,6 +19,8 @@ pub enum Command {
     Query(QueryArgs),
     /// Print a usage report as a terminal table (or JSON).
     Report(ReportArgs),
+    /// Serve the dashboard and the JSON API, syncing as Claude Code writes.
+    Serve(ServeArgs),
     /// Read new transcript lines into the database (which keeps them after Claude Code deletes
     /// its files).
     Sync(SyncArgs),
@@ -111,4 +114,31 @@ pub struct ReportArgs {
     /// Print the rows as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Anything but loopback requires --token.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 3001)]
+    pub port: u16,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Serve what the database holds; neither sync at start nor watch the files.
+    #[arg(long)]
+    pub no_sync: bool,
+    /// Delete sessions that ended more than N days ago after each sync (default: keep forever).
+    #[arg(long, value_name = "N")]
+    pub retention_days: Option<u64>,
+    /// Access token every API request must carry (`Authorization: Bearer <token>`).
+    #[arg(long, env = "CC_ANALYTICS_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// A host name to accept in the Host header besides localhost and the bound address
+    /// (repeatable).
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allowed_hosts: Vec<String>,
 }

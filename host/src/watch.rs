@@ -39,7 +39,8 @@ pub fn start(app: Arc<App>, claude_dirs: &[PathBuf]) -> Option<Watch> {
             }
         }
     };
-    let mut watcher: Box<dyn Watcher + Send> = match RecommendedWatcher::new(handler.clone(), notify::Config::default()) {
+    let mut watcher: Box<dyn Watcher + Send> = match RecommendedWatcher::new(handler.clone(), notify::Config::default())
+    {
         Ok(watcher) => Box::new(watcher),
         Err(error) => {
             tracing::warn!(%error, "file notifications unavailable; polling instead");

@@ -6,7 +6,7 @@ mod runs;
 
 use std::path::PathBuf;
 use std::sync::mpsc::RecvTimeoutError;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use cc_analytics_core::api::{DatabaseStats, SyncPreview, SyncRequest, SyncStatus};
@@ -18,7 +18,7 @@ pub use index::Index;
 use index::StoredConversations;
 use runs::{LastRun, human_size, now_ms};
 
-use crate::server::backend::Event;
+use crate::server::backend::{Backend, Event};
 use crate::store::{Store, StoreError};
 use crate::sync::{self, Progress, SyncOptions, SyncReport};
 
@@ -50,6 +50,8 @@ struct Runner {
 
 /// The program's state, shared by the server's tasks and the sync thread.
 pub struct App {
+    /// This app, for the threads it starts.
+    me: Weak<App>,
     store: Store,
     settings: Settings,
     /// Loaded on first use, then kept current by every sync that changes data.
@@ -64,7 +66,8 @@ impl App {
     pub fn new(store: Store, settings: Settings) -> Result<Arc<App>, StoreError> {
         let last = store.last_run()?.and_then(|json| serde_json::from_slice(&json).ok());
         let (events, _) = broadcast::channel(64);
-        Ok(Arc::new(App {
+        Ok(Arc::new_cyclic(|me| App {
+            me: me.clone(),
             store,
             settings,
             index: RwLock::new(None),
@@ -158,9 +161,9 @@ impl App {
     }
 
     /// `POST /api/sync/run`: starts a sync on its own thread and returns its id at once.
-    pub fn start_sync(self: &Arc<Self>, request: SyncRequest) -> Result<String, ApiError> {
+    pub fn start_sync(&self, request: SyncRequest) -> Result<String, ApiError> {
+        let app = self.me.upgrade().ok_or_else(|| ApiError::Internal("shutting down".to_owned()))?;
         let id = self.claim()?;
-        let app = Arc::clone(self);
         let options = SyncOptions { full: !request.incremental, dry_run: request.dry_run };
         let sync_id = id.clone();
         std::thread::Builder::new()
@@ -247,6 +250,36 @@ impl App {
         while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(PROGRESS_EVERY) {
             let _ = self.events.send(Event::SyncProgress(self.status()));
         }
+    }
+}
+
+impl Backend for App {
+    fn analytics(&self, target: &str) -> Reply {
+        App::analytics(self, target)
+    }
+
+    fn sync_status(&self) -> SyncStatus {
+        self.status()
+    }
+
+    fn sync_preview(&self) -> Result<SyncPreview, ApiError> {
+        self.preview()
+    }
+
+    fn sync_stats(&self) -> Result<DatabaseStats, ApiError> {
+        self.stats()
+    }
+
+    fn start_sync(&self, request: SyncRequest) -> Result<String, ApiError> {
+        App::start_sync(self, request)
+    }
+
+    fn reset(&self) -> Result<(), ApiError> {
+        App::reset(self)
+    }
+
+    fn events(&self) -> broadcast::Receiver<Event> {
+        self.subscribe()
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod query;
 mod report;
+mod serve;
 mod sync;
 
 use std::process::ExitCode;
@@ -16,5 +17,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Query(args) => query::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Sync(args) => sync::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }

@@ -1,0 +1,78 @@
+//! `cc-analytics serve`: the API and the dashboard on 127.0.0.1:3001, a sync at start, then a sync
+//! whenever Claude Code writes; stops gracefully on SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use cc_analytics_core::api::SyncRequest;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::ServeArgs;
+use crate::context::{database_path, open_app};
+use crate::server::{self, Config};
+use crate::{claude_dirs, watch};
+
+/// Serves until a signal arrives.
+pub fn run(args: &ServeArgs) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("CC_ANALYTICS_LOG").unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_writer(std::io::stderr)
+        .init();
+    let app = open_app(args.db.db.as_deref(), &args.source, args.retention_days)?;
+    let dirs = claude_dirs::resolve(&args.source.claude_dirs);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(async {
+        let mut config = Config::new(app.clone());
+        config.addr = SocketAddr::new(args.host, args.port);
+        config.token = args.token.clone();
+        config.allowed_hosts = args.allowed_hosts.clone();
+        let server = server::bind(config).await.with_context(|| format!("listening on {}:{}", args.host, args.port))?;
+        let addr = server.local_addr()?;
+        println!("cc-analytics: serving http://{addr}");
+        println!("  database: {}", database_path(args.db.db.as_deref())?.display());
+        let watching = if args.no_sync {
+            println!("  not syncing (--no-sync)");
+            None
+        } else {
+            report_sources(&dirs);
+            let _ = app.start_sync(SyncRequest::default());
+            watch::start(Arc::clone(&app), &dirs)
+        };
+        server.serve(shutdown_signal()).await?;
+        drop(watching);
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_sources(dirs: &[std::path::PathBuf]) {
+    let found: Vec<_> = dirs.iter().filter(|d| d.join("projects").is_dir()).collect();
+    if found.is_empty() {
+        println!("  no Claude Code data found in {}", claude_dirs::defaults_description());
+    }
+    for dir in found {
+        println!("  reading {}", dir.join("projects").display());
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => return interrupt.await.unwrap_or(()),
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
