@@ -6,6 +6,7 @@ mod claude_dirs;
 mod cli;
 mod commands;
 mod context;
+mod dashboard;
 mod discover;
 mod load;
 mod read;

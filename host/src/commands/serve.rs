@@ -12,7 +12,7 @@ use tracing_subscriber::EnvFilter;
 use crate::cli::ServeArgs;
 use crate::context::{database_path, open_app};
 use crate::server::{self, Config};
-use crate::{claude_dirs, watch};
+use crate::{claude_dirs, dashboard, watch};
 
 /// Serves until a signal arrives.
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
@@ -28,9 +28,13 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         config.addr = SocketAddr::new(args.host, args.port);
         config.token = args.token.clone();
         config.allowed_hosts = args.allowed_hosts.clone();
+        config.assets = dashboard::assets();
         let server = server::bind(config).await.with_context(|| format!("listening on {}:{}", args.host, args.port))?;
         let addr = server.local_addr()?;
         println!("cc-analytics: serving http://{addr}");
+        if dashboard::FILES.is_empty() {
+            println!("  the API only: this binary was built without the dashboard (run scripts/build-web, then rebuild)");
+        }
         println!("  database: {}", database_path(args.db.db.as_deref())?.display());
         let watching = if args.no_sync {
             println!("  not syncing (--no-sync)");
