@@ -140,3 +140,24 @@ fn append(path: &Path, text: &str) {
     let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
     file.write_all(text.as_bytes()).unwrap();
 }
+
+#[test]
+fn retention_deletes_sessions_that_ended_long_ago() {
+    let scratch = Scratch::new("sync-retention");
+    let claude = scratch.0.join("claude");
+    let db = scratch.0.join("analytics.redb");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let recent = cc_analytics_core::time::format_utc(now - 2 * 86_400_000);
+    scratch.write("claude/projects/-w-app/old.jsonl", &format!("{}\n", line("old", "o1", 1, 10)));
+    scratch.write(
+        "claude/projects/-w-app/new.jsonl",
+        &format!("{}\n", line("new", "n1", 1, 10).replace("2025-05-01T10:00:01.000Z", &recent)),
+    );
+    sync(&db, &claude, &[]);
+    assert_eq!(overview(&db)["totalSessions"], 2, "kept forever by default");
+    sync(&db, &claude, &["--retention-days", "30"]);
+    let body: serde_json::Value = serde_json::from_str(&from_db(&db, "/api/analytics/sessions")).unwrap();
+    let ids: Vec<&str> =
+        body["data"]["sessions"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["new"]);
+}

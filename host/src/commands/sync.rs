@@ -34,18 +34,28 @@ pub fn run(args: &SyncArgs) -> Result<ExitCode> {
     });
     let report = std::thread::scope(|scope| {
         let (done, finished) = std::sync::mpsc::channel::<()>();
-        if let Some(bar) = &bar {
-            let app = &app;
-            scope.spawn(move || {
-                while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(Duration::from_millis(100)) {
-                    if let Some(p) = app.status().progress {
+        let (app, bar) = (&app, &bar);
+        scope.spawn(move || {
+            // A bar on a terminal; otherwise a plain line every few seconds.
+            let every = if bar.is_some() { Duration::from_millis(100) } else { Duration::from_secs(3) };
+            while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(every) {
+                let Some(p) = app.status().progress else { continue };
+                match bar {
+                    Some(bar) => {
                         bar.set_length(p.bytes_total);
                         bar.set_position(p.bytes_done);
                         bar.set_message(format!("{}/{} files", p.files_done, p.files_total));
                     }
+                    None => eprintln!(
+                        "syncing: {}/{} files, {:.1}/{:.1} MB",
+                        p.files_done,
+                        p.files_total,
+                        p.bytes_done as f64 / 1e6,
+                        p.bytes_total as f64 / 1e6
+                    ),
                 }
-            });
-        }
+            }
+        });
         let report = app.sync_now(options);
         drop(done);
         report
