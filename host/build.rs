@@ -15,7 +15,9 @@ fn main() {
         println!("cargo:rerun-if-changed={}", manifest.join("../web").display());
     }
     files.sort();
-    let mut code = String::from("/// The dashboard's files: `(path below web/dist, bytes)`.\npub const FILES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// The dashboard's files: `(path below web/dist, bytes)`.\npub const FILES: &[(&str, &[u8])] = &[\n",
+    );
     for (key, path) in &files {
         writeln!(code, "    ({key:?}, include_bytes!({:?})),", path.display().to_string()).expect("write to string");
     }

@@ -77,7 +77,12 @@ impl Workspace {
             lines: analysis.stats.lines,
             bytes: analysis.stats.bytes,
             line_errors: analysis.errors.len(),
-            first_errors: analysis.errors.iter().take(5).map(|e| format!("{} line {}: {}", e.file, e.line, e.reason)).collect(),
+            first_errors: analysis
+                .errors
+                .iter()
+                .take(5)
+                .map(|e| format!("{} line {}: {}", e.file, e.line, e.reason))
+                .collect(),
         };
         self.dataset = Some(analysis.dataset);
         to_js(&summary)
@@ -97,7 +102,12 @@ impl Workspace {
                     .to_owned(),
             ))
         };
-        to_js(&Answer { status: reply.status, content_type: reply.content_type.to_owned(), headers: reply.headers, body: reply.body })
+        to_js(&Answer {
+            status: reply.status,
+            content_type: reply.content_type.to_owned(),
+            headers: reply.headers,
+            body: reply.body,
+        })
     }
 
     fn analyzer_mut(&mut self) -> Result<&mut Analyzer, JsError> {

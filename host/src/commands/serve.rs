@@ -33,7 +33,9 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         let addr = server.local_addr()?;
         println!("cc-analytics: serving http://{addr}");
         if dashboard::FILES.is_empty() {
-            println!("  the API only: this binary was built without the dashboard (run scripts/build-web, then rebuild)");
+            println!(
+                "  the API only: this binary was built without the dashboard (run scripts/build-web, then rebuild)"
+            );
         }
         println!("  database: {}", database_path(args.db.db.as_deref())?.display());
         let watching = if args.no_sync {
