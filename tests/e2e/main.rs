@@ -2,7 +2,9 @@
 //! `../shared/samples/claude-home` and on small generated Claude dirs.
 
 mod cli;
+mod http;
 mod peer;
 mod samples;
+mod serve;
 mod support;
 mod sync;
