@@ -12,6 +12,10 @@ pub enum ApiError {
         /// What is wrong with it.
         message: String,
     },
+    /// 401 (extension): the access token is missing or wrong.
+    Unauthorized,
+    /// 403 (extension): the request's Host or Origin is not allowed.
+    Forbidden(String),
     /// 404: unknown session, unknown path.
     NotFound(String),
     /// 405: known path, wrong method; the allowed methods.
@@ -36,6 +40,8 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::Validation { .. } => 400,
+            ApiError::Unauthorized => 401,
+            ApiError::Forbidden(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge => 413,
@@ -48,6 +54,8 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::Validation { .. } => "VALIDATION_ERROR",
+            ApiError::Unauthorized => "UNAUTHORIZED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::MethodNotAllowed(_) => "METHOD_NOT_ALLOWED",
             ApiError::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
@@ -61,7 +69,11 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::Validation { message, .. } => message.clone(),
-            ApiError::NotFound(message) | ApiError::Database(message) | ApiError::Internal(message) => message.clone(),
+            ApiError::NotFound(message)
+            | ApiError::Forbidden(message)
+            | ApiError::Database(message)
+            | ApiError::Internal(message) => message.clone(),
+            ApiError::Unauthorized => "A valid access token is required".to_owned(),
             ApiError::MethodNotAllowed(allow) => format!("Method not allowed; use {allow}"),
             ApiError::PayloadTooLarge => "Request body is larger than 64 KiB".to_owned(),
             ApiError::SyncInProgress => "A synchronization is already running".to_owned(),

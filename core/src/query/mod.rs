@@ -63,8 +63,10 @@ impl Reply {
     /// The error envelope with its status.
     pub fn error(error: &ApiError) -> Reply {
         let mut headers = Vec::new();
-        if let ApiError::MethodNotAllowed(allow) = error {
-            headers.push(("Allow".to_owned(), (*allow).to_owned()));
+        match error {
+            ApiError::MethodNotAllowed(allow) => headers.push(("Allow".to_owned(), (*allow).to_owned())),
+            ApiError::Unauthorized => headers.push(("WWW-Authenticate".to_owned(), "Bearer".to_owned())),
+            _ => {}
         }
         Reply { status: error.status(), content_type: "application/json", headers, body: error.envelope().to_string() }
     }

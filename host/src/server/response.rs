@@ -7,7 +7,7 @@ use cc_analytics_core::{ApiError, Reply};
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue, WWW_AUTHENTICATE};
+use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde::Serialize;
 
@@ -54,13 +54,7 @@ pub fn error(error: &ApiError) -> Response<Body> {
 
 /// A request refused before routing.
 pub fn refusal(refusal: Refusal) -> Response<Body> {
-    let mut response = Response::new(full(refusal.envelope()));
-    *response.status_mut() = refusal.status();
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if refusal == Refusal::Token {
-        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    }
-    api_headers(response)
+    error(&refusal.into())
 }
 
 /// API answers change with the data: never cached.

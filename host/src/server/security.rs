@@ -1,7 +1,7 @@
 //! The server's defences, checked before a request is routed: the `Host` allow-list against DNS
 //! rebinding, the `Origin` check against cross-site writes, the access token, and the limits on
-//! what a client may send. Refusals that the API's error codes do not cover (`FORBIDDEN`,
-//! `UNAUTHORIZED`) use the same envelope shape.
+//! what a client may send. Refusals answer with the extension codes `FORBIDDEN` and
+//! `UNAUTHORIZED` through the core's one error mapping.
 
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -11,7 +11,7 @@ use cc_analytics_core::ApiError;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, HOST, ORIGIN};
-use hyper::{Method, Request, StatusCode};
+use hyper::{Method, Request};
 use subtle::ConstantTimeEq;
 
 /// Largest request body accepted (API.md: `PAYLOAD_TOO_LARGE` above 64 KiB).
@@ -30,39 +30,13 @@ pub enum Refusal {
     Token,
 }
 
-impl Refusal {
-    /// The HTTP status.
-    pub fn status(self) -> StatusCode {
-        match self {
-            Refusal::Host | Refusal::Origin => StatusCode::FORBIDDEN,
-            Refusal::Token => StatusCode::UNAUTHORIZED,
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> ApiError {
+        match refusal {
+            Refusal::Host => ApiError::Forbidden("Host not allowed".to_owned()),
+            Refusal::Origin => ApiError::Forbidden("Origin not allowed".to_owned()),
+            Refusal::Token => ApiError::Unauthorized,
         }
-    }
-
-    /// The envelope's `code` (an extension of API.md's table).
-    pub fn code(self) -> &'static str {
-        match self {
-            Refusal::Host | Refusal::Origin => "FORBIDDEN",
-            Refusal::Token => "UNAUTHORIZED",
-        }
-    }
-
-    /// The envelope's `message`.
-    pub fn message(self) -> &'static str {
-        match self {
-            Refusal::Host => "Host not allowed",
-            Refusal::Origin => "Origin not allowed",
-            Refusal::Token => "A valid access token is required",
-        }
-    }
-
-    /// The error envelope, shaped like `ApiError::envelope`.
-    pub fn envelope(self) -> String {
-        serde_json::json!({
-            "success": false,
-            "error": { "message": self.message(), "code": self.code(), "details": {} },
-        })
-        .to_string()
     }
 }
 
