@@ -1,0 +1,114 @@
+// Reading dropped transcripts into the wasm Workspace, chunk by chunk, in this tab.
+import { isTranscript, transcriptPath } from './paths';
+
+/** A file to read and the path the core sees it under. */
+export interface PickedFile {
+  file: File;
+  path: string;
+}
+
+export interface LoadProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  current: string;
+}
+
+export interface Summary {
+  files: number;
+  lines: number;
+  bytes: number;
+  lineErrors: number;
+  firstErrors: string[];
+}
+
+export interface Pushable {
+  push(path: string, bytes: Uint8Array): void;
+  endFile(path: string): void;
+  finish(): Summary;
+  setPricing(csv: string): void;
+}
+
+/** The transcripts among picked files (an <input webkitdirectory> or a plain file list). */
+export function pickTranscripts(files: Iterable<File>): PickedFile[] {
+  const picked: PickedFile[] = [];
+  for (const file of files) {
+    if (!isTranscript(file.name)) continue;
+    picked.push({ file, path: transcriptPath(file.webkitRelativePath, file.name) });
+  }
+  return picked;
+}
+
+type Entry = FileSystemEntry;
+
+function readAll(reader: FileSystemDirectoryReader): Promise<Entry[]> {
+  return new Promise((resolve, reject) => {
+    const all: Entry[] = [];
+    const next = () =>
+      reader.readEntries((batch) => {
+        if (batch.length === 0) resolve(all);
+        else {
+          all.push(...batch);
+          next();
+        }
+      }, reject);
+    next();
+  });
+}
+
+async function walk(entry: Entry, out: PickedFile[]): Promise<void> {
+  if (entry.isFile) {
+    if (!isTranscript(entry.name)) return;
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    out.push({ file, path: transcriptPath(entry.fullPath, entry.name) });
+  } else if (entry.isDirectory) {
+    for (const child of await readAll((entry as FileSystemDirectoryEntry).createReader())) await walk(child, out);
+  }
+}
+
+/** The transcripts of a drop: folders are walked, files taken as they are. */
+export async function droppedTranscripts(data: DataTransfer): Promise<PickedFile[]> {
+  const entries = Array.from(data.items)
+    .map((item) => (item.kind === 'file' ? item.webkitGetAsEntry() : null))
+    .filter((entry): entry is Entry => entry !== null);
+  if (entries.length === 0) return pickTranscripts(Array.from(data.files));
+  const out: PickedFile[] = [];
+  for (const entry of entries) await walk(entry, out);
+  return out;
+}
+
+/** Streams every file into the workspace, reporting bytes as they go, then finishes. */
+export async function loadInto(
+  workspace: Pushable,
+  files: PickedFile[],
+  onProgress: (progress: LoadProgress) => void,
+): Promise<Summary> {
+  const bytesTotal = files.reduce((sum, f) => sum + f.file.size, 0);
+  let bytesDone = 0;
+  let lastReport = 0;
+  for (const [index, { file, path }] of files.entries()) {
+    const reader = file.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      workspace.push(path, value);
+      bytesDone += value.byteLength;
+      const now = performance.now();
+      if (now - lastReport > 50) {
+        lastReport = now;
+        onProgress({ filesDone: index, filesTotal: files.length, bytesDone, bytesTotal, current: path });
+      }
+    }
+    workspace.endFile(path);
+  }
+  onProgress({ filesDone: files.length, filesTotal: files.length, bytesDone, bytesTotal, current: '' });
+  return workspace.finish();
+}
+
+/** A fresh wasm Workspace (the module is fetched on first use only). */
+export async function createWorkspace(): Promise<Pushable & import('../api/wasm').Queryable> {
+  const wasm = await import('../wasm-pkg/cc_analytics_wasm.js');
+  await wasm.default();
+  return new wasm.Workspace() as unknown as Pushable & import('../api/wasm').Queryable;
+}
