@@ -74,6 +74,8 @@ for (const theme of ['light', 'dark']) {
 // Drop mode: the drop screen, then the sample folder picked through the input.
 {
   const page = await open('dark');
+  // A clock inside the samples' last session, so a 5-hour block is active.
+  if (process.env.DROP_NOW) await page.clock.setFixedTime(new Date(process.env.DROP_NOW));
   await page.goto(dropUrl);
   await shoot(page, 'drop-empty');
   await page.locator('[data-testid="drop-input"]').setInputFiles(samples);

@@ -91,3 +91,16 @@ describe('dropped file paths', () => {
     expect(isTranscript('.DS_Store')).toBe(false);
   });
 });
+
+describe('response content', () => {
+  it('splits text from tool calls', async () => {
+    const { splitToolCalls } = await import('../src/content');
+    expect(splitToolCalls('Let me look.\n\n[tool: Bash] {"command":"ls"}\n[tool: Read] {"file":"a"}')).toEqual([
+      { kind: 'text', text: 'Let me look.' },
+      { kind: 'tool', name: 'Bash', text: '{"command":"ls"}' },
+      { kind: 'tool', name: 'Read', text: '{"file":"a"}' },
+    ]);
+    expect(splitToolCalls('[tool: Bash] {}')).toEqual([{ kind: 'tool', name: 'Bash', text: '{}' }]);
+    expect(splitToolCalls('plain <b>text</b>')).toEqual([{ kind: 'text', text: 'plain <b>text</b>' }]);
+  });
+});

@@ -55,7 +55,6 @@ export function ChartView({ config, deps, theme, height = 260, label, testid }: 
     Chart.defaults.animation = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? false : Chart.defaults.animation;
     const chart = new Chart(canvas.current, config());
     return () => chart.destroy();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [theme, ...deps]);
   return (
     <div class="chart" data-testid={testid} data-height={height}>

@@ -76,14 +76,14 @@ export function Overview({ source, filters, zone, refresh, theme, emptyHint, ses
   return (
     <div class="page overview" data-testid="page-overview">
       <div class="cards">
-        <Card label="Sessions" value={formatInt(o.totalSessions)} raw={o.totalSessions} testid="overview-total-sessions" sub={`${formatInt(o.totalResponses)} responses · ${formatInt(o.totalToolCalls)} tool calls`} />
+        <Card label="Sessions" value={formatInt(o.totalSessions)} raw={o.totalSessions} testid="overview-total-sessions" sub={`${formatInt(o.totalResponses)} responses`} title={`${formatInt(o.totalResponses)} responses · ${formatInt(o.totalToolCalls)} tool calls`} />
         <Card label="Cost" value={formatCost(o.totalCost)} raw={o.totalCost} testid="overview-total-cost" title={formatCostExact(o.totalCost)} accent sub={o.unpricedModels.length ? `unpriced: ${o.unpricedModels.join(', ')}` : `${formatCost(o.totalSessions ? o.totalCost / o.totalSessions : 0)} per session`} />
-        <Card label="Tokens" value={formatTokens(o.totalTokens)} raw={o.totalTokens} testid="overview-total-tokens" title={`${formatInt(o.totalTokens)} input + output`} sub={`${formatTokens(o.tokensWithCache)} with cache`} />
-        <Card label="With cache" value={formatTokens(o.tokensWithCache)} raw={o.tokensWithCache} testid="overview-tokens-with-cache" title={formatInt(o.tokensWithCache)} sub="incl. cache write and read" />
+        <Card label="Tokens" value={formatTokens(o.totalTokens)} raw={o.totalTokens} testid="overview-total-tokens" title={`${formatInt(o.totalTokens)} input + output`} sub="input + output" />
+        <Card label="With cache" value={formatTokens(o.tokensWithCache)} raw={o.tokensWithCache} testid="overview-tokens-with-cache" title={formatInt(o.tokensWithCache)} sub="incl. cache" />
         <Card label="Input tokens" value={formatTokens(o.inputTokens)} raw={o.inputTokens} testid="overview-input-tokens" title={formatInt(o.inputTokens)} sub={`cache write ${formatTokens(o.cacheCreationTokens)}`} />
         <Card label="Output tokens" value={formatTokens(o.outputTokens)} raw={o.outputTokens} testid="overview-output-tokens" title={formatInt(o.outputTokens)} sub={`cache read ${formatTokens(o.cacheReadTokens)}`} />
         <Card label="Avg duration" value={formatDuration(o.avgSessionDuration)} raw={o.avgSessionDuration} testid="overview-avg-duration" />
-        <Card label="Cache hit rate" value={formatPercent(o.cacheHitRate)} raw={o.cacheHitRate} testid="overview-cache-hit-rate" sub={o.rateLimitHits ? `${o.rateLimitHits} rate-limit hits` : 'of input read from cache'} />
+        <Card label="Cache hit rate" value={formatPercent(o.cacheHitRate)} raw={o.cacheHitRate} testid="overview-cache-hit-rate" sub={o.rateLimitHits ? `${o.rateLimitHits} rate-limit hits` : 'input read from cache'} />
       </div>
       {o.dateRange && (
         <p class="muted small range-note" data-testid="overview-range">

@@ -7,6 +7,7 @@ import { type Route, formatHash } from '../../state/url';
 import { formatCost, formatCostExact, formatDateTime, formatDuration, formatInt, formatTime, formatTokens, projectName, shortModel } from '../../format';
 import { Card, ErrorBox, Loading, Panel } from '../components/common';
 import { useApi } from '../hooks';
+import { splitToolCalls } from '../../content';
 
 interface Props {
   source: DataSource;
@@ -124,25 +125,6 @@ function Breakdown({ messages, session }: { messages: Message[]; session: Detail
       </div>
     </Panel>
   );
-}
-
-/** A response's content split into its text and `[tool: Name] {args}` calls. */
-export function splitToolCalls(content: string): { kind: 'text' | 'tool'; name?: string; text: string }[] {
-  const parts: { kind: 'text' | 'tool'; name?: string; text: string }[] = [];
-  const marker = /(?:^|\n)\[tool: ([^\]\n]+)\] ?/g;
-  let last = 0;
-  let name: string | null = null;
-  for (let match = marker.exec(content); match; match = marker.exec(content)) {
-    const chunk = content.slice(last, match.index).trim();
-    if (name !== null) parts.push({ kind: 'tool', name, text: chunk });
-    else if (chunk) parts.push({ kind: 'text', text: chunk });
-    name = match[1] ?? '';
-    last = match.index + match[0].length;
-  }
-  const rest = content.slice(last).trim();
-  if (name !== null) parts.push({ kind: 'tool', name, text: rest });
-  else if (rest) parts.push({ kind: 'text', text: rest });
-  return parts;
 }
 
 function Collapsible({ text, limit = 700, mono = false }: { text: string; limit?: number; mono?: boolean }) {
