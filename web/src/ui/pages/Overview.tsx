@@ -4,7 +4,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'preact/hooks';
 import type { DataSource } from '../../api/source';
 import type { Block, DailyUsage, HeatmapCell, ModelUsage, Overview as OverviewData, ProjectUsage, ToolUsage } from '../../api/types';
-import { addDays } from '../../state/dates';
+import { addDays, dateInZone } from '../../state/dates';
 import { type Filters, apiPath } from '../../state/url';
 import {
   formatCalendarDay,
@@ -65,7 +65,9 @@ export function Overview({ source, filters, zone, refresh, theme, emptyHint, ses
       </Empty>
     ) : (
       <Empty title="No Claude Code sessions yet" testid="empty-data">
-        <p>{emptyHint}</p>
+        <p>
+          {emptyHint.split(/(--[a-z-]+(?: [A-Z]+)?)/).map((part, i) => (i % 2 ? <code key={i} class="nowrap">{part}</code> : part))}
+        </p>
         <p>
           Or <a href="#/drop">analyse transcript files in this browser</a>.
         </p>
@@ -83,7 +85,7 @@ export function Overview({ source, filters, zone, refresh, theme, emptyHint, ses
         <Card label="Input tokens" value={formatTokens(o.inputTokens)} raw={o.inputTokens} testid="overview-input-tokens" title={formatInt(o.inputTokens)} sub={`cache write ${formatTokens(o.cacheCreationTokens)}`} />
         <Card label="Output tokens" value={formatTokens(o.outputTokens)} raw={o.outputTokens} testid="overview-output-tokens" title={formatInt(o.outputTokens)} sub={`cache read ${formatTokens(o.cacheReadTokens)}`} />
         <Card label="Avg duration" value={formatDuration(o.avgSessionDuration)} raw={o.avgSessionDuration} testid="overview-avg-duration" />
-        <Card label="Cache hit rate" value={formatPercent(o.cacheHitRate)} raw={o.cacheHitRate} testid="overview-cache-hit-rate" sub={o.rateLimitHits ? `${o.rateLimitHits} rate-limit hits` : 'input read from cache'} />
+        <Card label="Cache hit rate" value={formatPercent(o.cacheHitRate)} raw={o.cacheHitRate} testid="overview-cache-hit-rate" sub={o.rateLimitHits ? `${o.rateLimitHits} rate-limit hits` : 'of input from cache'} />
       </div>
       {o.dateRange && (
         <p class="muted small range-note" data-testid="overview-range">
@@ -93,7 +95,7 @@ export function Overview({ source, filters, zone, refresh, theme, emptyHint, ses
 
       <ActiveBlock blocks={blocks.data} zone={zone} />
 
-      <DailyPanel daily={daily} theme={theme} colours={colours} />
+      <DailyPanel daily={daily} theme={theme} colours={colours} span={o.dateRange ? { from: dateInZone(Date.parse(o.dateRange.from), zone), to: dateInZone(Date.parse(o.dateRange.to), zone) } : null} />
 
       <div class="grid two">
         <Panel title="Models" testid="models-panel">
@@ -120,9 +122,11 @@ export function Overview({ source, filters, zone, refresh, theme, emptyHint, ses
   );
 }
 
-function DailyPanel({ daily, theme, colours }: { daily: ReturnType<typeof useApi<DailyUsage[]>>; theme: string; colours: Colours }) {
+type Span = { from: string; to: string } | null;
+
+function DailyPanel({ daily, theme, colours, span }: { daily: ReturnType<typeof useApi<DailyUsage[]>>; theme: string; colours: Colours; span: Span }) {
   const [metric, setMetric] = useState<'cost' | 'tokens'>('cost');
-  const weekly = daily.data ? dayAxis(daily.data).length > WEEKLY_AFTER : false;
+  const weekly = daily.data ? dayAxis(daily.data, span).length > WEEKLY_AFTER : false;
   const actions = (
     <div class="segmented small" role="group" aria-label="Metric">
       <button class={metric === 'cost' ? 'on' : ''} onClick={() => setMetric('cost')} data-testid="daily-cost">
@@ -135,7 +139,7 @@ function DailyPanel({ daily, theme, colours }: { daily: ReturnType<typeof useApi
   );
   return (
     <Panel title={`${weekly ? 'Weekly' : 'Daily'} ${metric === 'cost' ? 'cost' : 'tokens (with cache)'} by model`} actions={actions} testid="daily-panel">
-      {daily.error ? <ErrorBox error={daily.error} /> : daily.data ? <DailyChart days={daily.data} metric={metric} theme={theme} colours={colours} /> : <Loading />}
+      {daily.error ? <ErrorBox error={daily.error} /> : daily.data ? <DailyChart days={daily.data} metric={metric} theme={theme} colours={colours} span={span} /> : <Loading />}
     </Panel>
   );
 }
@@ -143,14 +147,14 @@ function DailyPanel({ daily, theme, colours }: { daily: ReturnType<typeof useApi
 /** Past this many days the chart shows weeks, so bars stay readable. */
 const WEEKLY_AFTER = 120;
 
-/** Every day from the first to the last active one, oldest first. */
-function dayAxis(days: DailyUsage[]): string[] {
+/** Every day of the range (else from the first to the last active day), oldest first. */
+function dayAxis(days: DailyUsage[], span: Span): string[] {
   const dates = days.map((d) => d.date).sort();
-  const first = dates[0];
-  const last = dates[dates.length - 1];
+  const first = [span?.from, dates[0]].filter(Boolean).sort()[0];
+  const last = [span?.to, dates[dates.length - 1]].filter(Boolean).sort().pop();
   if (!first || !last) return [];
   const filled: string[] = [];
-  for (let d = first; d <= last; d = addDays(d, 1)) filled.push(d);
+  for (let d = first; d <= last && filled.length < 4000; d = addDays(d, 1)) filled.push(d);
   return filled;
 }
 
@@ -162,8 +166,8 @@ function weekStart(date: string): string {
 }
 
 /** Buckets (days, or weeks on long spans) with each model's cost and tokens. */
-function buckets(days: DailyUsage[]): { labels: string[]; values: Map<string, { cost: number; tokens: number }>[] } {
-  const axis = dayAxis(days);
+function buckets(days: DailyUsage[], span: Span): { labels: string[]; values: Map<string, { cost: number; tokens: number }>[] } {
+  const axis = dayAxis(days, span);
   const weekly = axis.length > WEEKLY_AFTER;
   const keys = weekly ? [...new Set(axis.map(weekStart))] : axis;
   const index = new Map(keys.map((k, i) => [k, i]));
@@ -181,9 +185,9 @@ function buckets(days: DailyUsage[]): { labels: string[]; values: Map<string, { 
   return { labels: keys.map((k) => (weekly ? `Week of ${formatCalendarDay(k)}` : formatCalendarDay(k))), values };
 }
 
-function DailyChart({ days, metric, theme, colours }: { days: DailyUsage[]; metric: 'cost' | 'tokens'; theme: string; colours: Colours }) {
+function DailyChart({ days, metric, theme, colours, span }: { days: DailyUsage[]; metric: 'cost' | 'tokens'; theme: string; colours: Colours; span: Span }) {
   const config = (): ChartConfiguration => {
-    const { labels, values } = buckets(days);
+    const { labels, values } = buckets(days, span);
     const totals = new Map<string, number>();
     for (const d of days) for (const m of d.models) totals.set(m.model, (totals.get(m.model) ?? 0) + m.cost);
     const models = [...totals.keys()].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0));
@@ -224,7 +228,7 @@ function DailyChart({ days, metric, theme, colours }: { days: DailyUsage[]; metr
     };
   };
   if (days.length === 0) return <p class="muted">No responses in this range.</p>;
-  return <ChartView config={config} deps={[days, metric, colours]} theme={theme} height={300} label="Daily usage by model" testid="daily-chart" />;
+  return <ChartView config={config} deps={[days, metric, colours, span?.from, span?.to]} theme={theme} height={300} label="Daily usage by model" testid="daily-chart" />;
 }
 
 function ModelsChart({ models, theme, colours }: { models: ModelUsage[]; theme: string; colours: Colours }) {
