@@ -281,6 +281,10 @@ impl Backend for App {
     fn events(&self) -> broadcast::Receiver<Event> {
         self.subscribe()
     }
+
+    fn sources(&self) -> Vec<String> {
+        self.settings.claude_dirs.iter().map(|d| d.join("projects").display().to_string()).collect()
+    }
 }
 
 /// Storage failures answer 500 `DATABASE_ERROR` without internals.

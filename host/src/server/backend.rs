@@ -34,4 +34,6 @@ pub trait Backend: Send + Sync + 'static {
     fn reset(&self) -> Result<(), ApiError>;
     /// A receiver of live events.
     fn events(&self) -> broadcast::Receiver<Event>;
+    /// The `projects/` folders it reads (for `GET /api/health`, so pages can say where it looked).
+    fn sources(&self) -> Vec<String>;
 }

@@ -20,7 +20,7 @@ pub async fn route(request: Request<Incoming>, state: &State) -> Result<Response
     let segments: Vec<&str> = path.strip_prefix('/').unwrap_or(&path).split('/').collect();
     let method = request.method().clone();
     match (&method, segments.as_slice()) {
-        (&Method::GET, ["api", "health"]) => Ok(health()),
+        (&Method::GET, ["api", "health"]) => Ok(health(state)),
         (&Method::GET, ["api", "analytics", ..]) => analytics(&request, state).await,
         (&Method::GET, ["api", "sync", "status"]) => {
             let status = blocking(state, |backend| backend.sync_status()).await?;
@@ -56,8 +56,10 @@ pub async fn route(request: Request<Incoming>, state: &State) -> Result<Response
     }
 }
 
-fn health() -> Response<Body> {
-    success(StatusCode::OK, &json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+/// Liveness, the version, and where transcripts are read from.
+fn health(state: &State) -> Response<Body> {
+    let sources = state.backend.sources();
+    success(StatusCode::OK, &json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION"), "claudeDirs": sources }))
 }
 
 /// The core answers analytics with its exact status, content type and headers.

@@ -89,6 +89,10 @@ impl Backend for Fake {
     fn events(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
     }
+
+    fn sources(&self) -> Vec<String> {
+        vec!["/home/me/.claude/projects".to_owned()]
+    }
 }
 
 /// A server on a free port with the fake behind it.
