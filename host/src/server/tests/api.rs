@@ -9,7 +9,11 @@ async fn health() {
     assert_eq!(answer.status, 200);
     assert_eq!(
         answer.json(),
-        json!({ "success": true, "data": { "status": "ok", "version": env!("CARGO_PKG_VERSION") } })
+        json!({ "success": true, "data": {
+            "status": "ok",
+            "version": env!("CARGO_PKG_VERSION"),
+            "claudeDirs": ["/home/me/.claude/projects"],
+        } })
     );
     assert_eq!(answer.header("content-type"), Some("application/json"));
     assert_eq!(answer.header("x-content-type-options"), Some("nosniff"));
