@@ -133,8 +133,7 @@ describe('untrusted transcript text is rendered as text', () => {
     await page.locator('[data-testid="page-overview"]').waitFor();
     assert.equal(await page.getAttribute('[data-testid="mode"]', 'data-mode'), 'wasm');
     await tour(page, 'drop');
-    // Only the start-up probe's 404 (GET /api/health on the static server).
-    assert.deepEqual(browser.problems.slice(before).filter((p) => !/status of 404/.test(p)), []);
+    assert.deepEqual(browser.problems.slice(before), []);
     await page.close();
   });
 });
