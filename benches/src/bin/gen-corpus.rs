@@ -1,0 +1,102 @@
+//! `gen-corpus`: writes a realistic Claude dir of a chosen size, or appends new lines to one file.
+//!
+//! ```text
+//! gen-corpus --out DIR [--size 1GiB] [--seed 42]
+//! gen-corpus --append-to FILE [--bytes 1MB] [--seed 42]
+//! ```
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use cc_analytics_benches::corpus::{self, Config};
+
+const USAGE: &str = "usage: gen-corpus --out DIR [--size 1GiB] [--seed 42]\n       gen-corpus --append-to FILE [--bytes 1MB] [--seed 42]";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("gen-corpus: {message}\n{USAGE}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<(), String> {
+    let (mut out, mut append_to, mut size, mut seed) = (None, None, None, 42u64);
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--append-to" => append_to = Some(PathBuf::from(value()?)),
+            "--size" | "--bytes" => size = Some(parse_size(&value()?)?),
+            "--seed" => seed = value()?.parse().map_err(|_| "--seed takes an integer".to_owned())?,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    let started = Instant::now();
+    match (out, append_to) {
+        (Some(dir), None) => {
+            let config = Config { seed, bytes: size.unwrap_or(1 << 30) };
+            let summary = corpus::generate(&config, &mut |file| write(&dir.join(&file.path), &file.bytes))
+                .map_err(|e| format!("writing {}: {e}", dir.display()))?;
+            println!(
+                "{} files ({} transcripts, {} sessions; sub-agents: {} inline, {} flat, {} nested), {:.1} MB in {:.1} s",
+                summary.files,
+                summary.transcripts,
+                summary.sessions,
+                summary.inline_agents,
+                summary.flat_agents,
+                summary.nested_agents,
+                summary.bytes as f64 / 1e6,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        (None, Some(file)) => {
+            let existing = fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+            let lines = corpus::append(&existing, seed, size.unwrap_or(1_000_000));
+            fs::OpenOptions::new()
+                .append(true)
+                .open(&file)
+                .and_then(|mut f| f.write_all(&lines))
+                .map_err(|e| format!("appending to {}: {e}", file.display()))?;
+            println!("appended {} bytes to {}", lines.len(), file.display());
+        }
+        _ => return Err("give either --out or --append-to".to_owned()),
+    }
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(path, bytes)
+}
+
+/// `1GiB`, `500MiB`, `5MB`, `64k`, `1000`: binary units with `i`, decimal without.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().map_err(|_| format!("bad size {text:?}"))?;
+    let scale = match unit.to_ascii_lowercase().trim_end_matches('b') {
+        "" => 1.0,
+        "k" => 1e3,
+        "m" => 1e6,
+        "g" => 1e9,
+        "ki" => 1024.0,
+        "mi" => 1024.0 * 1024.0,
+        "gi" => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("bad size unit in {text:?}")),
+    };
+    Ok((number * scale) as u64)
+}

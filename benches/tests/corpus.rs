@@ -1,0 +1,132 @@
+//! The generated corpus is what the core reads without a single line error, has every sub-agent
+//! layout, and is the same bytes for the same seed.
+
+use std::path::{Path, PathBuf};
+use std::{fs, process};
+
+use cc_analytics_benches::corpus::{self, Config, File};
+use cc_analytics_core::{Analysis, Analyzer, MessageCapture, PriceTable};
+
+const SIZE: u64 = 5_000_000;
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("cc-analytics-corpus-{name}-{}", process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every `*.jsonl` below `dir/projects`, as (path below `projects/`, bytes), in path order.
+fn transcripts(dir: &Path) -> Vec<File> {
+    fn walk(root: &Path, dir: &Path, files: &mut Vec<File>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, files);
+            } else if path.extension().is_some_and(|ext| ext == "jsonl") {
+                let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                files.push(File { path: relative, bytes: fs::read(&path).unwrap() });
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&dir.join("projects"), &dir.join("projects"), &mut files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn analyse(files: &[File]) -> Analysis {
+    let mut analyzer = Analyzer::new(MessageCapture::All);
+    for file in files {
+        // Chunks of odd sizes, as a reader would push them.
+        for chunk in file.bytes.chunks(65_537) {
+            analyzer.push(&file.path, chunk);
+        }
+        analyzer.end_file(&file.path);
+    }
+    analyzer.finish(&PriceTable::builtin())
+}
+
+#[test]
+fn a_generated_corpus_reads_without_line_errors_and_has_every_layout() {
+    let dir = TempDir::new("layouts");
+    let summary = corpus::generate(&Config { seed: 42, bytes: SIZE }, &mut |file| {
+        let path = dir.0.join(&file.path);
+        fs::create_dir_all(path.parent().unwrap())?;
+        fs::write(path, &file.bytes)
+    })
+    .unwrap();
+    assert!(summary.bytes >= SIZE && summary.bytes < SIZE + SIZE / 2, "{summary:?}");
+    assert!(summary.inline_agents > 0 && summary.flat_agents > 0 && summary.nested_agents > 0, "{summary:?}");
+
+    let files = transcripts(&dir.0);
+    assert_eq!(files.len() as u64, summary.transcripts);
+    let names: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
+    assert!(names.iter().any(|p| p.contains("/subagents/agent-a")), "2.1.x layout missing");
+    assert!(names.iter().any(|p| p.split('/').count() == 2 && p.split('/').nth(1).unwrap().starts_with("agent-")));
+    let inline = files.iter().any(|file| {
+        let text = String::from_utf8_lossy(&file.bytes);
+        !file.path.contains("agent-") && text.contains("\"isSidechain\":true") && text.contains("\"version\":\"1.0.")
+    });
+    assert!(inline, "1.0.x inline sidechains missing");
+    for kind in [
+        "\"type\":\"summary\"",
+        "\"type\":\"file-history-snapshot\"",
+        "\"type\":\"queue-operation\"",
+        "\"type\":\"progress\"",
+        "\"type\":\"agent_progress\"",
+        "\"type\":\"attachment\"",
+        "\"type\":\"permission-mode\"",
+        "\"type\":\"last-prompt\"",
+        "\"subtype\":\"compact_boundary\"",
+        "\"type\":\"thinking\"",
+        "\"type\":\"image\"",
+        "\"totalTokens\":",
+    ] {
+        assert!(files.iter().any(|file| memchr_find(&file.bytes, kind.as_bytes())), "no {kind} line");
+    }
+
+    let analysis = analyse(&files);
+    assert!(analysis.errors.is_empty(), "line errors: {:?}", &analysis.errors[..analysis.errors.len().min(5)]);
+    assert!(!analysis.dataset.sessions.is_empty());
+    assert!(!analysis.dataset.responses.is_empty());
+    assert!(!analysis.dataset.tool_calls.is_empty());
+    assert_eq!(analysis.dataset.sessions.len() as u64, summary.sessions);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes() {
+    let a = corpus::in_memory(7, 1_000_000);
+    let b = corpus::in_memory(7, 1_000_000);
+    assert_eq!(a, b);
+    let c = corpus::in_memory(8, 1_000_000);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn appended_lines_continue_a_file_without_line_errors() {
+    let mut files = corpus::in_memory(3, 2_000_000);
+    let before = analyse(&files);
+    let target = files.iter_mut().max_by_key(|file| file.bytes.len()).unwrap();
+    let lines = corpus::append(&target.bytes, 3, 200_000);
+    assert!(lines.len() >= 200_000);
+    assert_eq!(lines, corpus::append(&target.bytes, 3, 200_000), "append is deterministic");
+    target.bytes.extend_from_slice(&lines);
+    let after = analyse(&files);
+    assert!(after.errors.is_empty(), "line errors: {:?}", &after.errors[..after.errors.len().min(5)]);
+    assert_eq!(after.dataset.sessions.len(), before.dataset.sessions.len(), "same session, not a new one");
+    assert!(after.dataset.responses.len() > before.dataset.responses.len());
+}
+
+fn memchr_find(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
+}
