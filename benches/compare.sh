@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Side by side with ccusage 20.0.24 on one generated corpus: one-shot reports, syncs, peak memory.
+#
+#   benches/compare.sh [--size 1GiB] [--seed 42] [--runs 5]   the quality-bar comparison
+#   benches/compare.sh --smoke                                a 4 MB corpus, well under a minute (CI)
+#
+# The corpus goes to target/bench-corpus-<size> and is reused while its size and seed match.
+# Prints a markdown table of medians and ratios (also saved as target/bench-results-<size>.md).
+# Needs hyperfine, jq, /usr/bin/time, cargo and npm (for benches/peer, if not installed yet).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+size=1GiB
+seed=42
+runs=5
+smoke=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size) size=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --smoke) smoke=1; size=4MB; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ "$runs" -ge 5 ] || { echo "compare.sh: at least 5 runs" >&2; exit 2; }
+for tool in hyperfine jq /usr/bin/time cargo; do
+  command -v "$tool" >/dev/null || { echo "compare.sh: $tool is needed" >&2; exit 2; }
+done
+
+say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+
+ccusage="$root/benches/peer/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
+if [ ! -x "$ccusage" ]; then
+  say "installing the peer (ccusage 20.0.24) into benches/peer"
+  (cd "$root/benches/peer" && npm ci --no-audit --no-fund --silent)
+fi
+
+say "building release binaries"
+(cd "$root" && cargo build --release --quiet -p cc-analytics-host --bin cc-analytics \
+  && cargo build --release --quiet -p cc-analytics-benches --bin gen-corpus)
+bin="$root/target/release/cc-analytics"
+gen="$root/target/release/gen-corpus"
+
+corpus="$root/target/bench-corpus-$size"
+marker="$corpus/.generated"
+if [ "$(cat "$marker" 2>/dev/null)" != "size=$size seed=$seed" ]; then
+  say "generating $size into $corpus (seed $seed)"
+  rm -rf "$corpus"
+  "$gen" --out "$corpus" --size "$size" --seed "$seed" >&2
+  echo "size=$size seed=$seed" >"$marker"
+else
+  say "reusing $corpus"
+fi
+bytes=$(find "$corpus/projects" -name '*.jsonl' -printf '%s\n' | awk '{s += $1} END {print s}')
+files=$(find "$corpus/projects" -name '*.jsonl' | wc -l)
+
+work=$(mktemp -d)
+grow=$(find "$corpus/projects" -name '*.jsonl' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+cp -p "$grow" "$work/grown.backup"
+cleanup() {
+  # The appended-to file gets its bytes back: the corpus stays reusable.
+  cp -p "$work/grown.backup" "$grow"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export CLAUDE_CONFIG_DIR="$corpus" TZ=UTC NO_COLOR=1
+hf() { hyperfine --style basic --shell=none --runs "$runs" "$@" >&2; }
+
+say "one-shot analysis: ccusage daily vs cc-analytics report daily / query overview"
+hf --warmup 1 --export-json "$work/oneshot.json" \
+  -n ccusage "$ccusage claude daily --offline --json" \
+  -n report "$bin report daily --json --claude-dir $corpus" \
+  -n query "$bin query --claude-dir $corpus /api/analytics/overview"
+
+say "first sync into an empty database"
+hf --warmup 1 --export-json "$work/first.json" --prepare "rm -f $work/first.redb" \
+  -n first "$bin sync --db $work/first.redb --claude-dir $corpus"
+
+say "sync with nothing changed"
+"$bin" sync --db "$work/db.redb" --claude-dir "$corpus" >/dev/null 2>&1
+hf --warmup 2 --export-json "$work/nochange.json" -n nochange "$bin sync --db $work/db.redb --claude-dir $corpus"
+
+say "sync after appending 1 MB to the largest file ($(basename "$grow"))"
+hf --warmup 1 --export-json "$work/append.json" \
+  --prepare "$gen --append-to $grow --bytes 1MB --seed $seed" \
+  -n append "$bin sync --db $work/db.redb --claude-dir $corpus"
+
+say "peak memory"
+peak() { /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1; cat "$work/rss"; }
+mem_ccusage=$(peak "$ccusage" claude daily --offline --json)
+mem_report=$(peak "$bin" report daily --json --claude-dir "$corpus")
+mem_query=$(peak "$bin" query --claude-dir "$corpus" /api/analytics/overview)
+rm -f "$work/first.redb"
+mem_sync=$(peak "$bin" sync --db "$work/first.redb" --claude-dir "$corpus")
+
+# Seconds of one measurement: median, or user+system CPU (mean) for per-core throughput.
+median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median' "$work/$1.json"; }
+cpu() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .user + .system' "$work/$1.json"; }
+t_ccusage=$(median oneshot ccusage)
+t_report=$(median oneshot report)
+t_query=$(median oneshot query)
+t_first=$(median first first)
+t_nochange=$(median nochange nochange)
+t_append=$(median append append)
+
+awk -v bytes="$bytes" -v files="$files" -v size="$size" -v seed="$seed" -v runs="$runs" \
+  -v cpu_model="$(lscpu | sed -n 's/^Model name: *//p' | head -1)" -v cores="$(nproc)" \
+  -v tc="$t_ccusage" -v tr="$t_report" -v tq="$t_query" -v tf="$t_first" -v tn="$t_nochange" -v ta="$t_append" \
+  -v cc="$(cpu oneshot ccusage)" -v cr="$(cpu oneshot report)" -v cq="$(cpu oneshot query)" \
+  -v mc="$mem_ccusage" -v mr="$mem_report" -v mq="$mem_query" -v ms="$mem_sync" '
+function t(s) { return s < 1 ? sprintf("%.1f ms", s * 1000) : sprintf("%.2f s", s) }
+function mb(kb) { return sprintf("%.0f MB", kb / 1024) }
+function faster(a, b) { return sprintf("%.1fx faster", a / b) }
+function less(a, b) { return sprintf("%.2fx (1/%.1f)", b / a, a / b) }
+function rate(s) { return sprintf("%.0f MB/s", bytes / 1e6 / s) }
+BEGIN {
+  printf "Corpus: %s (seed %s): %.1f MB in %d transcript files. Machine: %s, %d cores. Medians of %d runs after a warm-up.\n\n",
+    size, seed, bytes / 1e6, files, cpu_model, cores, runs
+  print "| measurement | ccusage 20.0.24 | cc-analytics | ratio |"
+  print "| --- | --- | --- | --- |"
+  printf "| one-shot: `ccusage claude daily` vs `report daily --json` | %s | %s | %s |\n", t(tc), t(tr), faster(tc, tr)
+  printf "| one-shot: `ccusage claude daily` vs `query /api/analytics/overview` | %s | %s | %s |\n", t(tc), t(tq), faster(tc, tq)
+  printf "| first sync into an empty database (vs ccusage one-shot) | %s | %s | %s |\n", t(tc), t(tf), faster(tc, tf)
+  printf "| sync, nothing changed (bar: < 50 ms) | | %s | |\n", t(tn)
+  printf "| sync after appending 1 MB to one file (bar: < 100 ms) | | %s | |\n", t(ta)
+  printf "| peak memory: daily vs `report daily` | %s | %s | %s |\n", mb(mc), mb(mr), less(mc, mr)
+  printf "| peak memory: daily vs `query overview` | %s | %s | %s |\n", mb(mc), mb(mq), less(mc, mq)
+  printf "| peak memory: first sync | | %s | |\n", mb(ms)
+  printf "| throughput, wall clock (daily / report) | %s | %s | |\n", rate(tc), rate(tr)
+  printf "| throughput per core (bytes / user+system CPU) | %s | %s | |\n", rate(cc), rate(cr)
+}' | tee "$root/target/bench-results-$size.md"
