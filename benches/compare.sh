@@ -113,8 +113,8 @@ awk -v bytes="$bytes" -v files="$files" -v size="$size" -v seed="$seed" -v runs=
   -v mc="$mem_ccusage" -v mr="$mem_report" -v mq="$mem_query" -v ms="$mem_sync" '
 function t(s) { return s < 1 ? sprintf("%.1f ms", s * 1000) : sprintf("%.2f s", s) }
 function mb(kb) { return sprintf("%.0f MB", kb / 1024) }
-function faster(a, b) { return sprintf("%.1fx faster", a / b) }
-function less(a, b) { return sprintf("%.2fx (1/%.1f)", b / a, a / b) }
+function faster(a, b) { return a >= b ? sprintf("%.1fx faster", a / b) : sprintf("%.1fx slower", b / a) }
+function less(a, b) { return b <= a ? sprintf("%.2fx (%.1fx less)", b / a, a / b) : sprintf("%.2fx (%.1fx more)", b / a, b / a) }
 function rate(s) { return sprintf("%.0f MB/s", bytes / 1e6 / s) }
 BEGIN {
   printf "Corpus: %s (seed %s): %.1f MB in %d transcript files. Machine: %s, %d cores. Medians of %d runs after a warm-up.\n\n",
