@@ -253,6 +253,11 @@ impl Serving {
         serving
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The server's stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()

@@ -2,7 +2,9 @@
 //! `../shared/samples/claude-home` and on small generated Claude dirs.
 
 mod cli;
+mod faults;
 mod http;
+mod load;
 mod peer;
 mod samples;
 mod serve;
