@@ -1,8 +1,6 @@
 //! Message content as plain text (ACCOUNTING.md "Messages"): text blocks joined by a blank line,
 //! tool calls and results as bracketed one-liners, images as `[image]`, thinking left out.
 
-use serde_json::value::RawValue;
-
 use super::line::{Block, Content, Line, parse_content};
 use crate::api::MessageKind;
 
@@ -62,8 +60,8 @@ fn render_block(block: &Block<'_>) -> Option<String> {
 }
 
 /// `[tool: NAME] <compact input JSON, cut to 500 chars>`.
-pub fn render_tool_use(name: &str, input: Option<&RawValue>) -> String {
-    let input = input.map_or("{}", |i| i.get().trim());
+pub fn render_tool_use(name: &str, input: Option<&str>) -> String {
+    let input = input.map_or("{}", str::trim);
     format!("[tool: {name}] {}", cut_chars(input, TOOL_INPUT_CHARS))
 }
 
@@ -119,7 +117,7 @@ mod tests {
 
     #[test]
     fn tool_calls_show_their_compact_input() {
-        let input = RawValue::from_string(format!("{{\"q\":\"{}\"}}", "x".repeat(600))).unwrap();
+        let input = format!("{{\"q\":\"{}\"}}", "x".repeat(600));
         let text = render_tool_use("Grep", Some(&input));
         assert!(text.starts_with("[tool: Grep] {\"q\":\"xxx"));
         assert_eq!(text.chars().count(), "[tool: Grep] ".len() + 500);

@@ -1,12 +1,13 @@
 //! One transcript line into a [`Line`]: the fields the accounting needs, borrowed from the input
-//! where the JSON has no escapes. Unknown types and fields are ignored; a line that is not a JSON
-//! object, or whose known fields have the wrong types, is an error with a reason.
+//! where the JSON has no escapes. The line is skimmed once (validated, long strings skipped) and
+//! only the chosen fields are deserialized. Unknown types and fields are ignored; a line that is
+//! not a JSON object, or whose known fields have the wrong types, is an error with a reason.
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
+use super::skim::Skim;
 use crate::pricing::BilledUsage;
 use crate::time::{Millis, parse_timestamp};
 
@@ -95,90 +96,24 @@ pub enum Content<'a> {
 }
 
 /// One content block; only the fields the accounting reads.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Block<'a> {
     /// `type`: `text`, `thinking`, `tool_use`, `tool_result`, `image`, `document`, ...
-    #[serde(rename = "type", borrow, default)]
     pub kind: Cow<'a, str>,
     /// `text` of text blocks.
-    #[serde(borrow, default)]
     pub text: Option<Cow<'a, str>>,
     /// `id` of tool_use blocks.
-    #[serde(borrow, default)]
     pub id: Option<Cow<'a, str>>,
     /// `name` of tool_use blocks.
-    #[serde(borrow, default)]
     pub name: Option<Cow<'a, str>>,
-    /// `input` of tool_use blocks, as written.
-    #[serde(borrow, default)]
-    pub input: Option<&'a RawValue>,
+    /// `input` of tool_use blocks, as written (JSON text).
+    pub input: Option<&'a str>,
     /// `tool_use_id` of tool_result blocks.
-    #[serde(borrow, default)]
     pub tool_use_id: Option<Cow<'a, str>>,
-    /// `content` of tool_result blocks (a string or blocks), as written.
-    #[serde(borrow, default)]
-    pub content: Option<&'a RawValue>,
+    /// `content` of tool_result blocks (a string or blocks), as written (JSON text).
+    pub content: Option<&'a str>,
     /// `is_error` of tool_result blocks.
-    #[serde(default)]
     pub is_error: Option<bool>,
-}
-
-#[derive(Deserialize)]
-struct RawLine<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    uuid: Option<Cow<'a, str>>,
-    #[serde(rename = "parentUuid", borrow)]
-    parent_uuid: Option<&'a RawValue>,
-    #[serde(rename = "sessionId", borrow)]
-    session_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    timestamp: Option<&'a RawValue>,
-    #[serde(borrow)]
-    cwd: Option<Cow<'a, str>>,
-    #[serde(rename = "gitBranch", borrow)]
-    git_branch: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    version: Option<Cow<'a, str>>,
-    #[serde(rename = "isSidechain")]
-    is_sidechain: Option<bool>,
-    #[serde(rename = "agentId", borrow)]
-    agent_id: Option<Cow<'a, str>>,
-    #[serde(rename = "isMeta")]
-    is_meta: Option<bool>,
-    #[serde(rename = "isCompactSummary")]
-    is_compact_summary: Option<bool>,
-    #[serde(rename = "requestId", borrow)]
-    request_id: Option<Cow<'a, str>>,
-    #[serde(rename = "costUSD", borrow)]
-    cost_usd: Option<&'a RawValue>,
-    #[serde(borrow)]
-    subtype: Option<&'a RawValue>,
-    #[serde(borrow)]
-    message: Option<&'a RawValue>,
-    #[serde(borrow)]
-    summary: Option<&'a RawValue>,
-    #[serde(rename = "leafUuid", borrow)]
-    leaf_uuid: Option<&'a RawValue>,
-    #[serde(rename = "customTitle", borrow)]
-    custom_title: Option<&'a RawValue>,
-    #[serde(rename = "aiTitle", borrow)]
-    ai_title: Option<&'a RawValue>,
-    #[serde(borrow)]
-    title: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawMessage<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    content: Option<&'a RawValue>,
-    #[serde(borrow)]
-    usage: Option<RawUsage<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -204,13 +139,103 @@ struct RawServerToolUse {
     web_search_requests: Option<u64>,
 }
 
+/// Top-level keys the accounting reads; `message` is read in the same pass (see [`RawMessage`]).
+const LINE_KEYS: [&str; 20] = [
+    "type",
+    "uuid",
+    "parentUuid",
+    "sessionId",
+    "timestamp",
+    "cwd",
+    "gitBranch",
+    "version",
+    "isSidechain",
+    "agentId",
+    "isMeta",
+    "isCompactSummary",
+    "requestId",
+    "costUSD",
+    "subtype",
+    "summary",
+    "leafUuid",
+    "customTitle",
+    "aiTitle",
+    "title",
+];
+
+/// Keys of a content block the accounting reads.
+const BLOCK_KEYS: [&str; 8] = ["type", "text", "id", "name", "input", "tool_use_id", "content", "is_error"];
+
+/// `message` as skimmed: raw texts, typed only once the line's type says it matters.
+enum RawMessage<'a> {
+    /// Not an object.
+    Other,
+    /// `{id, model, usage}` as written, and the content.
+    Object { id: Option<&'a str>, model: Option<&'a str>, usage: Option<&'a str>, content: RawContent<'a> },
+}
+
+/// `message.content` as skimmed.
+enum RawContent<'a> {
+    Missing,
+    /// A string or anything else, as written.
+    Value(&'a str),
+    /// An array: each element's block fields, `None` for an element that is not an object.
+    Blocks(Vec<Option<[Option<&'a str>; 8]>>),
+}
+
 /// Parses one line (without its newline). `Ok(None)` for a blank line.
+///
+/// The line is skimmed once: structure, strings and numbers are validated while only the chosen
+/// fields (and inside `message`, the blocks' small fields) are kept as raw text.
 pub fn parse_line(bytes: &[u8]) -> Result<Option<Line<'_>>, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let raw: RawLine<'_> = serde_json::from_slice(bytes).map_err(|e| describe(&e))?;
-    let kind = match raw.kind.as_deref() {
+    if let Some(at) = memchr::memchr(0, bytes) {
+        return Err(format!("NUL byte at column {}", at + 1));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at column {}", e.valid_up_to() + 1))?;
+    let mut skim = Skim::new(text);
+    if skim.peek() != Some(b'{') {
+        return Err("not a JSON object".into());
+    }
+    let mut fields: [Option<&str>; 20] = [None; 20];
+    let mut message = None;
+    skim.members(0, &mut |skim, key, depth| {
+        if key == b"message" {
+            message = Some(skim_message(skim, depth)?);
+        } else {
+            let value = skim.skip(depth)?;
+            if let Some(i) = LINE_KEYS.iter().position(|k| k.as_bytes() == key) {
+                fields[i] = Some(value);
+            }
+        }
+        Ok(())
+    })?;
+    skim.end()?;
+    let [
+        kind,
+        uuid,
+        parent_uuid,
+        session_id,
+        timestamp,
+        cwd,
+        git_branch,
+        version,
+        is_sidechain,
+        agent_id,
+        is_meta,
+        is_compact_summary,
+        request_id,
+        cost_usd,
+        subtype,
+        summary,
+        leaf_uuid,
+        custom_title,
+        ai_title,
+        title,
+    ] = fields;
+    let kind = match optional_string(kind, "type")?.as_deref() {
         Some("user") => LineKind::User,
         Some("assistant") => LineKind::Assistant,
         Some("system") => LineKind::System,
@@ -221,18 +246,18 @@ pub fn parse_line(bytes: &[u8]) -> Result<Option<Line<'_>>, String> {
     };
     let mut line = Line {
         kind,
-        uuid: raw.uuid,
-        is_root: raw.parent_uuid.is_none_or(|p| p.get() == "null"),
-        session_id: raw.session_id,
+        uuid: optional_string(uuid, "uuid")?,
+        is_root: parent_uuid.is_none_or(|p| p == "null"),
+        session_id: optional_string(session_id, "sessionId")?,
         timestamp: None,
-        cwd: raw.cwd,
-        git_branch: raw.git_branch,
-        version: raw.version,
-        is_sidechain: raw.is_sidechain.unwrap_or(false),
-        agent_id: raw.agent_id,
-        is_meta: raw.is_meta.unwrap_or(false),
-        is_compact_summary: raw.is_compact_summary.unwrap_or(false),
-        request_id: raw.request_id,
+        cwd: optional_string(cwd, "cwd")?,
+        git_branch: optional_string(git_branch, "gitBranch")?,
+        version: optional_string(version, "version")?,
+        is_sidechain: flag(is_sidechain, "isSidechain")?,
+        agent_id: optional_string(agent_id, "agentId")?,
+        is_meta: flag(is_meta, "isMeta")?,
+        is_compact_summary: flag(is_compact_summary, "isCompactSummary")?,
+        request_id: optional_string(request_id, "requestId")?,
         cost_usd: None,
         subtype: None,
         message: None,
@@ -241,42 +266,80 @@ pub fn parse_line(bytes: &[u8]) -> Result<Option<Line<'_>>, String> {
     };
     match kind {
         LineKind::User | LineKind::Assistant | LineKind::System => {
-            let stamp = raw.timestamp.ok_or("missing timestamp")?;
+            let stamp = timestamp.ok_or("missing timestamp")?;
             let text: Cow<'_, str> = string(stamp, "timestamp")?;
             line.timestamp = Some(parse_timestamp(&text).ok_or_else(|| format!("bad timestamp {text:?}"))?);
             if kind == LineKind::System {
-                line.subtype = raw.subtype.map(|s| string(s, "subtype")).transpose()?;
+                line.subtype = subtype.map(|s| string(s, "subtype")).transpose()?;
             } else {
-                let message = raw.message.ok_or("missing message")?;
-                line.message = Some(parse_message(message)?);
+                line.message = Some(typed_message(message.ok_or("missing message")?)?);
                 if kind == LineKind::Assistant {
-                    line.cost_usd = raw.cost_usd.map(|c| number(c, "costUSD")).transpose()?;
+                    line.cost_usd = cost_usd.map(|c| number(c, "costUSD")).transpose()?;
                 }
             }
         }
         LineKind::Summary => {
-            if let (Some(summary), Some(leaf)) = (raw.summary, raw.leaf_uuid) {
+            if let (Some(summary), Some(leaf)) = (summary, leaf_uuid) {
                 line.summary = Some((string(summary, "summary")?, string(leaf, "leafUuid")?));
             }
         }
         LineKind::CustomTitle => {
-            line.title = raw.custom_title.or(raw.title).map(|t| string(t, "customTitle")).transpose()?;
+            line.title = custom_title.or(title).map(|t| string(t, "customTitle")).transpose()?;
         }
         LineKind::AiTitle => {
-            line.title = raw.ai_title.or(raw.title).map(|t| string(t, "aiTitle")).transpose()?;
+            line.title = ai_title.or(title).map(|t| string(t, "aiTitle")).transpose()?;
         }
         LineKind::Other => {}
     }
     Ok(Some(line))
 }
 
-fn parse_message(raw: &RawValue) -> Result<Message<'_>, String> {
-    let message: RawMessage<'_> = serde_json::from_str(raw.get()).map_err(|e| format!("message: {}", describe(&e)))?;
-    let content = match message.content {
-        Some(content) => parse_content(content)?,
-        None => Content::None,
+/// Skims the `message` value at the cursor, keeping its small fields and its blocks' fields.
+fn skim_message<'a>(skim: &mut Skim<'a>, depth: u32) -> Result<RawMessage<'a>, String> {
+    if skim.peek() != Some(b'{') {
+        skim.skip(depth)?;
+        return Ok(RawMessage::Other);
+    }
+    let (mut id, mut model, mut usage, mut content) = (None, None, None, RawContent::Missing);
+    skim.members(depth, &mut |skim, key, depth| {
+        match key {
+            b"content" => content = skim_content(skim, depth)?,
+            b"id" => id = Some(skim.skip(depth)?),
+            b"model" => model = Some(skim.skip(depth)?),
+            b"usage" => usage = Some(skim.skip(depth)?),
+            _ => {
+                skim.skip(depth)?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(RawMessage::Object { id, model, usage, content })
+}
+
+/// Skims content at the cursor: an array keeps each block's fields, anything else its text.
+fn skim_content<'a>(skim: &mut Skim<'a>, depth: u32) -> Result<RawContent<'a>, String> {
+    if skim.peek() != Some(b'[') {
+        return skim.skip(depth).map(RawContent::Value);
+    }
+    let mut blocks = Vec::new();
+    skim.elements(depth, &mut |skim, depth| {
+        if skim.peek() == Some(b'{') {
+            blocks.push(Some(skim.fields(depth, BLOCK_KEYS)?));
+        } else {
+            skim.skip(depth)?;
+            blocks.push(None);
+        }
+        Ok(())
+    })?;
+    Ok(RawContent::Blocks(blocks))
+}
+
+fn typed_message(raw: RawMessage<'_>) -> Result<Message<'_>, String> {
+    let RawMessage::Object { id, model, usage, content } = raw else {
+        return Err("message is not an object".into());
     };
-    let usage = message.usage.map(|u| {
+    let content = typed_content(content)?;
+    let usage = typed::<Option<RawUsage<'_>>>(usage, "message.usage")?.flatten().map(|u| {
         let cache_creation = u.cache_creation_input_tokens.unwrap_or(0);
         let (cache_write_5m, cache_write_1h) = match u.cache_creation {
             Some(split) => (split.ephemeral_5m_input_tokens.unwrap_or(0), split.ephemeral_1h_input_tokens.unwrap_or(0)),
@@ -293,28 +356,73 @@ fn parse_message(raw: &RawValue) -> Result<Message<'_>, String> {
             fast: u.speed.as_deref() == Some("fast"),
         }
     });
-    Ok(Message { id: message.id, model: message.model, content, usage })
+    Ok(Message {
+        id: optional_string(id, "message.id")?,
+        model: optional_string(model, "message.model")?,
+        content,
+        usage,
+    })
 }
 
-/// Parses `message.content` or a tool result's `content`: a string, blocks, or null.
-pub(crate) fn parse_content(raw: &RawValue) -> Result<Content<'_>, String> {
-    let text = raw.get();
-    match text.as_bytes().first() {
-        Some(b'"') => Ok(Content::Text(string(raw, "content")?)),
-        Some(b'[') => serde_json::from_str::<Vec<Block<'_>>>(text)
-            .map(Content::Blocks)
-            .map_err(|e| format!("content: {}", describe(&e))),
-        Some(b'n') => Ok(Content::None),
-        _ => Err("content is neither a string nor an array".into()),
+fn typed_content(raw: RawContent<'_>) -> Result<Content<'_>, String> {
+    match raw {
+        RawContent::Missing => Ok(Content::None),
+        RawContent::Value("null") => Ok(Content::None),
+        RawContent::Value(text) if text.starts_with('"') => Ok(Content::Text(string(text, "content")?)),
+        RawContent::Value(_) => Err("content is neither a string nor an array".into()),
+        RawContent::Blocks(blocks) => blocks
+            .into_iter()
+            .map(|block| block.ok_or_else(|| "content: a block is not an object".to_owned()).and_then(typed_block))
+            .collect::<Result<_, _>>()
+            .map(Content::Blocks),
     }
 }
 
-fn string<'a>(raw: &'a RawValue, field: &str) -> Result<Cow<'a, str>, String> {
-    serde_json::from_str::<Cow<'a, str>>(raw.get()).map_err(|_| format!("{field} is not a string"))
+fn typed_block(fields: [Option<&str>; 8]) -> Result<Block<'_>, String> {
+    let [kind, text, id, name, input, tool_use_id, content, is_error] = fields;
+    Ok(Block {
+        kind: optional_string(kind, "content.type")?.unwrap_or_default(),
+        text: optional_string(text, "content.text")?,
+        id: optional_string(id, "content.id")?,
+        name: optional_string(name, "content.name")?,
+        input: input.filter(|i| *i != "null"),
+        tool_use_id: optional_string(tool_use_id, "content.tool_use_id")?,
+        content: content.filter(|c| *c != "null"),
+        is_error: typed::<Option<bool>>(is_error, "content.is_error")?.flatten(),
+    })
 }
 
-fn number(raw: &RawValue, field: &str) -> Result<f64, String> {
-    serde_json::from_str::<f64>(raw.get()).map_err(|_| format!("{field} is not a number"))
+/// Parses a tool result's `content` (a string, blocks, or null) for rendering.
+pub(crate) fn parse_content(raw: &str) -> Result<Content<'_>, String> {
+    let mut skim = Skim::new(raw);
+    let content = skim_content(&mut skim, 0)?;
+    skim.end()?;
+    typed_content(content)
+}
+
+/// Deserializes the JSON text of an optional field.
+fn typed<'a, T: Deserialize<'a>>(raw: Option<&'a str>, field: &str) -> Result<Option<T>, String> {
+    raw.map(|r| serde_json::from_str::<T>(r).map_err(|e| format!("{field}: {}", describe(&e)))).transpose()
+}
+
+/// An optional string field (absent or null: `None`).
+fn optional_string<'a>(raw: Option<&'a str>, field: &str) -> Result<Option<Cow<'a, str>>, String> {
+    typed::<Option<Cow<'a, str>>>(raw, field).map(Option::flatten).map_err(|_| format!("{field} is not a string"))
+}
+
+/// An optional boolean field (absent or null: false).
+fn flag(raw: Option<&str>, field: &str) -> Result<bool, String> {
+    typed::<Option<bool>>(raw, field)
+        .map(|v| v.flatten().unwrap_or(false))
+        .map_err(|_| format!("{field} is not a boolean"))
+}
+
+fn string<'a>(raw: &'a str, field: &str) -> Result<Cow<'a, str>, String> {
+    serde_json::from_str::<Cow<'a, str>>(raw).map_err(|_| format!("{field} is not a string"))
+}
+
+fn number(raw: &str, field: &str) -> Result<f64, String> {
+    serde_json::from_str::<f64>(raw).map_err(|_| format!("{field} is not a number"))
 }
 
 fn describe(error: &serde_json::Error) -> String {
@@ -340,7 +448,7 @@ mod tests {
         assert_eq!((usage.input, usage.output, usage.cache_write_5m, usage.cache_write_1h), (3, 5, 4, 6));
         assert_eq!((usage.cache_creation, usage.web_searches, usage.fast), (10, 2, true));
         let Content::Blocks(blocks) = message.content else { panic!("blocks") };
-        assert_eq!(blocks[0].input.unwrap().get(), r#"{"path":"a"}"#);
+        assert_eq!(blocks[0].input, Some(r#"{"path":"a"}"#));
     }
 
     #[test]

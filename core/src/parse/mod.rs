@@ -3,6 +3,7 @@
 
 mod content;
 mod line;
+mod skim;
 
 pub use content::{cut_chars, render_blocks, user_kind};
 pub use line::{Block, Content, Line, LineKind, Message, parse_line};

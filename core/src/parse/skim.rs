@@ -1,0 +1,289 @@
+//! A validating JSON skimmer. It walks a line once, checks that it is well-formed JSON, and hands
+//! back the raw text of the values of a few chosen keys, so that only those small values are
+//! deserialized. Strings are skipped with SIMD searches for `"` and `\`, which is what makes long
+//! tool results and pasted files cheap: most bytes of a transcript are inside strings nobody
+//! needs.
+//!
+//! Leniency: raw control characters other than NUL inside strings are accepted (JSON forbids
+//! them; Claude Code never writes them). Keys are compared as written, without unescaping.
+
+use memchr::Memchr2;
+
+/// Deepest nesting accepted (as serde_json's default).
+const MAX_DEPTH: u32 = 128;
+
+/// Reads one member's value: `(cursor at the value, key as written, depth)`.
+type Member<'m, 'a> = dyn FnMut(&mut Skim<'a>, &[u8], u32) -> Result<(), String> + 'm;
+/// Reads one element: `(cursor at the element, depth)`.
+type Element<'m, 'a> = dyn FnMut(&mut Skim<'a>, u32) -> Result<(), String> + 'm;
+
+/// A cursor over JSON text that reads what it is asked for and skips (while validating) the rest.
+pub struct Skim<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Skim<'a> {
+    /// A cursor at the start of `text` (leading white space skipped).
+    pub fn new(text: &'a str) -> Self {
+        let mut skim = Skim { text, bytes: text.as_bytes(), pos: 0 };
+        skim.ws();
+        skim
+    }
+
+    /// The next byte (not white space).
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Checks that nothing but white space follows.
+    pub fn end(&mut self) -> Result<(), String> {
+        self.ws();
+        if self.pos == self.bytes.len() { Ok(()) } else { Err(self.error("trailing characters")) }
+    }
+
+    /// Skips the value at the cursor, returning its text.
+    pub fn skip(&mut self, depth: u32) -> Result<&'a str, String> {
+        let start = self.pos;
+        self.value(depth)?;
+        Ok(&self.text[start..self.pos])
+    }
+
+    /// The members of the object at the cursor: `member(cursor, key, depth)` must consume each
+    /// value (with [`Skim::skip`] or a nested read).
+    pub fn members(&mut self, depth: u32, member: &mut Member<'_, 'a>) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.expect(b'{')?;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a key"));
+            }
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            member(self, key, depth + 1)?;
+            self.ws();
+            match self.next() {
+                Some(b',') => continue,
+                Some(b'}') => return Ok(()),
+                _ => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    /// The elements of the array at the cursor: `element(cursor, depth)` must consume each.
+    pub fn elements(&mut self, depth: u32, element: &mut Element<'_, 'a>) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.expect(b'[')?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            element(self, depth + 1)?;
+            self.ws();
+            match self.next() {
+                Some(b',') => continue,
+                Some(b']') => return Ok(()),
+                _ => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    /// The values of `keys` in the object at the cursor; every other member is skipped.
+    pub fn fields<const N: usize>(&mut self, depth: u32, keys: [&str; N]) -> Result<[Option<&'a str>; N], String> {
+        let mut found = [None; N];
+        self.members(depth, &mut |skim, key, depth| {
+            let value = skim.skip(depth)?;
+            if let Some(i) = keys.iter().position(|k| k.as_bytes() == key) {
+                found[i] = Some(value);
+            }
+            Ok(())
+        })?;
+        Ok(found)
+    }
+}
+
+impl<'a> Skim<'a> {
+    fn error(&self, what: &str) -> String {
+        format!("{what} at column {}", self.pos + 1)
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek();
+        self.pos += usize::from(b.is_some());
+        b
+    }
+
+    fn expect(&mut self, b: u8) -> Result<(), String> {
+        if self.next() == Some(b) { Ok(()) } else { Err(self.error(&format!("expected `{}`", b as char))) }
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn value(&mut self, depth: u32) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        match self.peek() {
+            Some(b'{') => self.members(depth, &mut |skim, _, depth| skim.value(depth)),
+            Some(b'[') => self.elements(depth, &mut |skim, depth| skim.value(depth)),
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("expected a value")),
+            None => Err(self.error("EOF while parsing a value")),
+        }
+    }
+
+    /// A string; returns its raw inner bytes (escapes as written). One searcher runs over the rest
+    /// of the line, so strings full of escapes (pasted code) do not restart it at every `\`.
+    fn string(&mut self) -> Result<&'a [u8], String> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        let mut escaped_until = start;
+        for at in Memchr2::new(b'"', b'\\', &self.bytes[start..]) {
+            let at = start + at;
+            if at < escaped_until {
+                continue;
+            }
+            if self.bytes[at] == b'"' {
+                self.pos = at + 1;
+                return Ok(&self.bytes[start..at]);
+            }
+            self.pos = at + 1;
+            match self.next() {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+                Some(b'u') => {
+                    let hex = self.bytes.get(self.pos..self.pos + 4).unwrap_or_default();
+                    if hex.len() != 4 || !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return Err(self.error("invalid unicode escape"));
+                    }
+                    self.pos += 4;
+                }
+                _ => return Err(self.error("invalid escape")),
+            }
+            escaped_until = self.pos;
+        }
+        self.pos = self.bytes.len();
+        Err(self.error("EOF while parsing a string"))
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), String> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    fn number(&mut self) -> Result<(), String> {
+        let digits = |s: &mut Self| {
+            let start = s.pos;
+            while matches!(s.peek(), Some(b'0'..=b'9')) {
+                s.pos += 1;
+            }
+            s.pos - start
+        };
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => return Err(self.error("invalid number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if digits(self) == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The values of `keys` in the JSON object `json` (text of each value as written), or why `json`
+    /// is not a well-formed object. A repeated key keeps its last value.
+    pub fn object_fields<'a, const N: usize>(json: &'a str, keys: [&str; N]) -> Result<[Option<&'a str>; N], String> {
+        let mut skim = Skim::new(json);
+        let found = skim.fields(0, keys)?;
+        skim.end()?;
+        Ok(found)
+    }
+
+    #[test]
+    fn picks_the_values_of_chosen_keys() {
+        let json = r#" {"a": [1, {"b": "x\"y"}], "k": "v\u00e9\n", "n": -1.5e+3, "t": true, "z": null} "#;
+        let [a, k, n, missing] = object_fields(json, ["a", "k", "n", "missing"]).unwrap();
+        assert_eq!(a, Some(r#"[1, {"b": "x\"y"}]"#));
+        assert_eq!(k, Some(r#""v\u00e9\n""#));
+        assert_eq!(n, Some("-1.5e+3"));
+        assert_eq!(missing, None);
+        let mut elements = Vec::new();
+        let mut skim = Skim::new(r#"[ {"x":1} , "s", 2 ]"#);
+        skim.elements(0, &mut |skim, depth| skim.skip(depth).map(|e| elements.push(e))).unwrap();
+        assert_eq!(elements, [r#"{"x":1}"#, r#""s""#, "2"]);
+    }
+
+    #[test]
+    fn rejects_what_is_not_json() {
+        for bad in [
+            "",
+            "{",
+            "[1,2]",
+            r#"{"a":1,}"#,
+            r#"{"a" 1}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":-}"#,
+            r#"{"a":"\x"}"#,
+            r#"{"a":"\u12"}"#,
+            r#"{"a":"unterminated}"#,
+            r#"{"a":tru}"#,
+            r#"{"a":1} x"#,
+            r#"{a:1}"#,
+            r#"{"a":[1 2]}"#,
+        ] {
+            assert!(object_fields(bad, ["a"]).is_err(), "{bad:?} should be rejected");
+        }
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(object_fields(&deep, ["a"]).is_err());
+    }
+}
