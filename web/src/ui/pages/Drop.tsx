@@ -38,6 +38,11 @@ export function Drop({ hostAvailable, onLoaded }: Props) {
     }
   };
 
+  const onPick = (e: Event) => {
+    const files = (e.currentTarget as HTMLInputElement).files;
+    if (files) void load(pickTranscripts(Array.from(files)));
+  };
+
   const percent = progress && progress.bytesTotal ? Math.floor((100 * progress.bytesDone) / progress.bytesTotal) : 0;
 
   return (
@@ -69,10 +74,7 @@ export function Drop({ hostAvailable, onLoaded }: Props) {
             data-testid="drop-input"
             class="visually-hidden"
             disabled={progress !== null}
-            onChange={(e) => {
-              const files = e.currentTarget.files;
-              if (files) void load(pickTranscripts(Array.from(files)));
-            }}
+            onChange={onPick}
           />
         </label>
         <label class="link small">
@@ -84,10 +86,7 @@ export function Drop({ hostAvailable, onLoaded }: Props) {
             data-testid="drop-files-input"
             class="visually-hidden"
             disabled={progress !== null}
-            onChange={(e) => {
-              const files = e.currentTarget.files;
-              if (files) void load(pickTranscripts(Array.from(files)));
-            }}
+            onChange={onPick}
           />
         </label>
         <p class="muted small">
