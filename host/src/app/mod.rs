@@ -287,8 +287,9 @@ impl Backend for App {
     }
 }
 
-/// Storage failures answer 500 `DATABASE_ERROR` without internals.
+/// Storage failures answer 500 `DATABASE_ERROR` with their cause (the storage engine's words, such
+/// as "No space left on device"; never a path or a backtrace).
 fn database(error: StoreError) -> ApiError {
     tracing::error!(%error, "storage failed");
-    ApiError::Database("The database could not complete the request".to_owned())
+    ApiError::Database(format!("The database could not complete the request: {}", error.cause()))
 }

@@ -95,7 +95,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(10),
             heartbeat: Duration::from_secs(15),
             shutdown_grace: Duration::from_secs(5),
-            max_connections: 512,
+            max_connections: 4096,
         }
     }
 }

@@ -38,6 +38,15 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+impl StoreError {
+    /// The cause without the kind, for messages to people.
+    pub fn cause(&self) -> &str {
+        match self {
+            StoreError::Engine(m) | StoreError::Corrupt(m) => m,
+        }
+    }
+}
+
 macro_rules! engine_errors {
     ($($t:ty),*) => {$(
         impl From<$t> for StoreError {
