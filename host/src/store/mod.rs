@@ -74,11 +74,16 @@ pub struct Store {
 
 impl Store {
     /// Opens (or creates) the database at `path`, creating its folder and migrating its schema.
+    /// A new file is readable by its owner only (it holds the user's conversations).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
+        let is_new = !path.exists();
         let db = Database::create(path)?;
+        if is_new {
+            owner_only(path)?;
+        }
         schema::prepare(&db)?;
         Ok(Store { db, path: path.to_path_buf() })
     }
@@ -187,6 +192,17 @@ impl Store {
         writer.commit()?;
         Ok(removed)
     }
+}
+
+#[cfg(unix)]
+fn owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 fn decode(bytes: &[u8]) -> Result<Record, StoreError> {
