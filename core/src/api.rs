@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A session (`Session` in API.md).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub id: String,
@@ -147,7 +147,7 @@ pub struct ModelCost {
 }
 
 /// One row of `GET /api/analytics/daily-usage`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DailyUsage {
     pub date: String,

@@ -69,15 +69,15 @@ pub struct Tokens {
 impl Tokens {
     /// All four counts added up.
     pub fn with_cache(&self) -> u64 {
-        self.input + self.output + self.cache_creation + self.cache_read
+        self.input.saturating_add(self.output).saturating_add(self.cache_creation).saturating_add(self.cache_read)
     }
 
     /// Adds `other` to these counts.
     pub fn add(&mut self, other: &Tokens) {
-        self.input += other.input;
-        self.output += other.output;
-        self.cache_creation += other.cache_creation;
-        self.cache_read += other.cache_read;
+        self.input = self.input.saturating_add(other.input);
+        self.output = self.output.saturating_add(other.output);
+        self.cache_creation = self.cache_creation.saturating_add(other.cache_creation);
+        self.cache_read = self.cache_read.saturating_add(other.cache_read);
     }
 }
 

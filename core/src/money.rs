@@ -43,7 +43,7 @@ pub fn pico_from_usd(usd: f64) -> u64 {
 
 /// Rounds pico-dollars to the published 6 decimals, as a JSON number.
 pub fn usd(pico: u64) -> f64 {
-    let micro = (pico + 500_000) / 1_000_000;
+    let micro = pico.saturating_add(500_000) / 1_000_000;
     micro as f64 / 1e6
 }
 

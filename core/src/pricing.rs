@@ -192,7 +192,7 @@ fn strip_one_suffix(model: &str) -> Option<&str> {
 
 /// The cost of one response in pico-dollars (ACCOUNTING.md "Cost").
 pub fn response_cost(price: &ModelPrice, usage: &BilledUsage) -> u64 {
-    let context = usage.input + usage.cache_creation + usage.cache_read;
+    let context = usage.input.saturating_add(usage.cache_creation).saturating_add(usage.cache_read);
     let rates = match price.long_context {
         Some((threshold, above)) if context > threshold => above,
         _ => price.base,

@@ -115,10 +115,10 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
             let response = &responses[r];
             response_session[r] = index;
             tokens.add(&tokens_of(response));
-            cost += priced[r].0;
+            cost = cost.saturating_add(priced[r].0);
             let entry = per_model.entry(&response.model).or_default();
             entry.0 += 1;
-            entry.1 += priced[r].0;
+            entry.1 = entry.1.saturating_add(priced[r].0);
             for part in &response.parts {
                 for (id, name) in &part.tool_uses {
                     if seen_tool_uses.insert(id) {
@@ -259,26 +259,30 @@ fn tool_results(users: &[UserFact]) -> HashMap<&str, bool> {
 /// lines, the one whose leaf is the latest line, then the one written last.
 fn summary_titles(facts: &Kinds) -> HashMap<Arc<str>, Arc<str>> {
     let leaves: HashSet<&str> = facts.summaries.iter().map(|s| &*s.leaf).collect();
-    let mut leaf_lines: HashMap<&str, (Arc<str>, Millis)> = HashMap::new();
-    let mut note = |uuid: &Arc<str>, session: &Arc<str>, ts: Millis| {
+    // A uuid written more than once (replays) is the leaf line of its earliest copy.
+    let mut leaf_lines: HashMap<&str, (Order, Arc<str>)> = HashMap::new();
+    let mut note = |uuid: &Arc<str>, session: &Arc<str>, order: &Order| {
         if let Some(leaf) = leaves.get(&**uuid) {
-            leaf_lines.insert(leaf, (session.clone(), ts));
+            let slot = leaf_lines.entry(leaf).or_insert_with(|| (order.clone(), session.clone()));
+            if *order < slot.0 {
+                *slot = (order.clone(), session.clone());
+            }
         }
     };
-    facts.users.iter().for_each(|u| note(&u.uuid, &u.attrs.session, u.order.ts));
-    facts.systems.iter().for_each(|s| note(&s.uuid, &s.attrs.session, s.order.ts));
+    facts.users.iter().for_each(|u| note(&u.uuid, &u.attrs.session, &u.order));
+    facts.systems.iter().for_each(|s| note(&s.uuid, &s.attrs.session, &s.order));
     for response in &facts.responses {
         for part in &response.parts {
             if let Some(uuid) = &part.uuid {
-                note(uuid, &response.attrs.session, part.order.ts);
+                note(uuid, &response.attrs.session, &part.order);
             }
         }
     }
     type Rank<'a> = (Millis, &'a Order);
     let mut best: HashMap<Arc<str>, (Rank<'_>, &Arc<str>)> = HashMap::new();
     for summary in &facts.summaries {
-        if let Some((session, ts)) = leaf_lines.get(&*summary.leaf) {
-            let candidate = ((*ts, &summary.order), &summary.text);
+        if let Some((leaf, session)) = leaf_lines.get(&*summary.leaf) {
+            let candidate = ((leaf.ts, &summary.order), &summary.text);
             let slot = best.entry(session.clone()).or_insert(candidate);
             if candidate.0 > slot.0 {
                 *slot = candidate;

@@ -37,7 +37,8 @@ impl<'a> Block<'a> {
     fn add(&mut self, response: &'a ResponseRecord) {
         self.last = response.timestamp;
         self.usage.add(response);
-        *self.models.entry(&response.model).or_default() += response.cost;
+        let cost = self.models.entry(&response.model).or_default();
+        *cost = cost.saturating_add(response.cost);
     }
 }
 

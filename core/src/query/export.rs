@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::api::{DailyUsage, Session};
 use crate::error::ApiError;
 use crate::query::Reply;
 use crate::query::daily::daily;
@@ -16,22 +17,30 @@ use crate::time::{local_date, parse_timestamp};
 pub fn export(scope: &Scope<'_>, params: &Params) -> Result<Reply, ApiError> {
     let format = params.choice("format", &["csv", "json"], "json")?;
     let entity = params.choice("entity", &["sessions", "daily"], "sessions")?;
-    let rows: Vec<Value> = match entity {
-        "daily" => to_values(daily(scope))?,
-        _ => to_values(sorted(scope, params)?.into_iter().map(|s| &s.session).collect())?,
+    // The header comes from the row type, so an export with no rows still names its columns.
+    let (header, rows): (Value, Vec<Value>) = match entity {
+        "daily" => (to_value(DailyUsage::default())?, to_values(daily(scope))?),
+        _ => (
+            to_value(Session::default())?,
+            to_values(sorted(scope, params)?.into_iter().map(|s| &s.session).collect())?,
+        ),
     };
     if format == "json" {
         return Ok(Reply::success(&rows));
     }
     let name = format!("cc-analytics-{entity}-{}.csv", span(scope));
     let mut reply =
-        Reply { status: 200, content_type: "text/csv; charset=utf-8", headers: Vec::new(), body: csv(&rows) };
+        Reply { status: 200, content_type: "text/csv; charset=utf-8", headers: Vec::new(), body: csv(&header, &rows) };
     reply.headers.push(("Content-Disposition".to_owned(), format!("attachment; filename=\"{name}\"")));
     Ok(reply)
 }
 
 fn to_values<T: Serialize>(rows: Vec<T>) -> Result<Vec<Value>, ApiError> {
-    rows.into_iter().map(|r| serde_json::to_value(r).map_err(|e| ApiError::Internal(e.to_string()))).collect()
+    rows.into_iter().map(to_value).collect()
+}
+
+fn to_value<T: Serialize>(row: T) -> Result<Value, ApiError> {
+    serde_json::to_value(row).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// `<from>-<to>` as local dates of the range exported, or `all` when it is empty.
@@ -44,11 +53,12 @@ fn span(scope: &Scope<'_>) -> String {
     }
 }
 
-/// RFC 4180: a header of the field names, CRLF line ends, lists joined by `;`.
-fn csv(rows: &[Value]) -> String {
+/// RFC 4180: a header of the field names (those of `header`, a row of the same type), CRLF line
+/// ends, lists joined by `;`.
+fn csv(header: &Value, rows: &[Value]) -> String {
     let mut out = String::new();
-    let Some(Value::Object(first)) = rows.first() else { return out };
-    let header: Vec<&String> = first.keys().collect();
+    let Value::Object(fields) = header else { return out };
+    let header: Vec<&String> = fields.keys().collect();
     push_record(&mut out, header.iter().map(|k| k.to_string()));
     for row in rows {
         push_record(&mut out, header.iter().map(|k| cell(row.get(k.as_str()).unwrap_or(&Value::Null))));
@@ -86,5 +96,22 @@ fn cell(value: &Value) -> String {
             .collect::<Vec<_>>()
             .join(";"),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Dataset;
+    use crate::query::{QueryContext, answer};
+
+    #[test]
+    fn an_empty_export_still_names_its_columns() {
+        let context = QueryContext { now: 0, default_zone: chrono_tz::UTC };
+        let sessions = answer(&Dataset::default(), "/api/analytics/export?format=csv&entity=sessions", &context);
+        assert!(sessions.body.starts_with("id,projectPath,startTime,endTime,duration,"), "{}", sessions.body);
+        assert_eq!(sessions.body.lines().count(), 1);
+        let daily = answer(&Dataset::default(), "/api/analytics/export?format=csv&entity=daily", &context);
+        assert!(daily.body.starts_with("date,sessions,inputTokens,"), "{}", daily.body);
+        assert_eq!(sessions.headers[0].1, "attachment; filename=\"cc-analytics-sessions-all.csv\"");
     }
 }

@@ -31,7 +31,7 @@ pub fn overview(scope: &Scope<'_>) -> Overview {
     Overview {
         total_sessions: scope.sessions.len() as u64,
         total_cost: usd(usage.cost),
-        total_tokens: t.input + t.output,
+        total_tokens: t.input.saturating_add(t.output),
         input_tokens: t.input,
         output_tokens: t.output,
         cache_creation_tokens: t.cache_creation,
@@ -42,7 +42,7 @@ pub fn overview(scope: &Scope<'_>) -> Overview {
         date_range: date_range(scope),
         total_responses: usage.responses,
         total_tool_calls: tool_calls(scope),
-        cache_hit_rate: percent(t.cache_read, t.input + t.cache_creation + t.cache_read),
+        cache_hit_rate: percent(t.cache_read, t.input.saturating_add(t.cache_creation).saturating_add(t.cache_read)),
         unpriced_models: unpriced.into_iter().collect(),
         rate_limit_hits: scope.rate_limits(),
     }

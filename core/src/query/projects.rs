@@ -28,7 +28,8 @@ pub fn projects(scope: &Scope<'_>) -> Vec<ProjectUsage> {
         let path = scope.session_of(response).session.project_path.as_str();
         if let Some(project) = projects.get_mut(path) {
             project.usage.add(response);
-            *project.models.entry(&response.model).or_default() += response.cost;
+            let cost = project.models.entry(&response.model).or_default();
+            *cost = cost.saturating_add(response.cost);
         }
     }
     let mut rows: Vec<(u64, ProjectUsage)> = projects

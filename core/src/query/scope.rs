@@ -101,7 +101,7 @@ impl UsageSum {
     /// Adds one response.
     pub fn add(&mut self, response: &ResponseRecord) {
         self.tokens.add(&response.tokens);
-        self.cost += response.cost;
+        self.cost = self.cost.saturating_add(response.cost);
         self.responses += 1;
     }
 }

@@ -18,7 +18,12 @@ pub fn sorted<'d>(scope: &Scope<'d>, params: &Params) -> Result<Vec<&'d SessionR
         let primary = match sort {
             "cost" => i128::from(s.cost),
             "duration" => i128::from(t.duration),
-            "tokens" => i128::from(t.input_tokens + t.output_tokens + t.cache_creation_tokens + t.cache_read_tokens),
+            "tokens" => {
+                i128::from(t.input_tokens)
+                    + i128::from(t.output_tokens)
+                    + i128::from(t.cache_creation_tokens)
+                    + i128::from(t.cache_read_tokens)
+            }
             _ => i128::from(s.start),
         };
         (primary, i128::from(s.start))
