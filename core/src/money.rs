@@ -31,7 +31,7 @@ pub fn parse_decimal(text: &str, scale: i32) -> Option<u64> {
         value.checked_mul(10u128.checked_pow(shift as u32)?)?
     } else {
         let div = 10u128.checked_pow((-shift) as u32).unwrap_or(u128::MAX);
-        (value + div / 2) / div
+        value / div + u128::from(value % div >= div - div / 2)
     };
     u64::try_from(value).ok()
 }
@@ -77,6 +77,9 @@ mod tests {
         assert_eq!(parse_decimal("", 3), None);
         assert_eq!(parse_decimal("-1", 3), None);
         assert_eq!(parse_decimal("abc", 3), None);
+        assert_eq!(parse_decimal(&format!("{}e-50", "3".repeat(39)), 12), Some(3), "rounds without overflowing");
+        assert_eq!(parse_decimal("2.5e-12", 12), Some(3));
+        assert_eq!(parse_decimal("2.4e-12", 12), Some(2));
     }
 
     #[test]

@@ -279,15 +279,15 @@ pub fn parse_line(bytes: &[u8]) -> Result<Option<Line<'_>>, String> {
             }
         }
         LineKind::Summary => {
-            if let (Some(summary), Some(leaf)) = (summary, leaf_uuid) {
+            if let (Some(summary), Some(leaf)) = (present(summary), present(leaf_uuid)) {
                 line.summary = Some((string(summary, "summary")?, string(leaf, "leafUuid")?));
             }
         }
         LineKind::CustomTitle => {
-            line.title = custom_title.or(title).map(|t| string(t, "customTitle")).transpose()?;
+            line.title = present(custom_title).or(present(title)).map(|t| string(t, "customTitle")).transpose()?;
         }
         LineKind::AiTitle => {
-            line.title = ai_title.or(title).map(|t| string(t, "aiTitle")).transpose()?;
+            line.title = present(ai_title).or(present(title)).map(|t| string(t, "aiTitle")).transpose()?;
         }
         LineKind::Other => {}
     }
@@ -400,6 +400,11 @@ pub(crate) fn parse_content(raw: &str) -> Result<Content<'_>, String> {
     typed_content(content)
 }
 
+/// A field that is there and not `null`.
+fn present(raw: Option<&str>) -> Option<&str> {
+    raw.filter(|r| *r != "null")
+}
+
 /// Deserializes the JSON text of an optional field.
 fn typed<'a, T: Deserialize<'a>>(raw: Option<&'a str>, field: &str) -> Result<Option<T>, String> {
     raw.map(|r| serde_json::from_str::<T>(r).map_err(|e| format!("{field}: {}", describe(&e)))).transpose()
@@ -466,6 +471,16 @@ mod tests {
         let invalid_utf8 = b"{\"type\":\"user\",\"x\":\"\xff\"}";
         assert!(parse_line(invalid_utf8).is_err());
         assert!(parse_line(br#"{"type":"user","message":{"content":"x"}}"#).unwrap_err().contains("timestamp"));
+    }
+
+    #[test]
+    fn null_title_fields_count_as_absent() {
+        let line = parse_line(br#"{"type":"custom-title","customTitle":null,"title":"Mine","sessionId":"s"}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(line.title.as_deref(), Some("Mine"));
+        let line = parse_line(br#"{"type":"summary","summary":null,"leafUuid":"x"}"#).unwrap().unwrap();
+        assert!(line.summary.is_none());
     }
 
     #[test]

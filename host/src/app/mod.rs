@@ -229,7 +229,9 @@ impl App {
         let mut changed = report.changed();
         if let Some(days) = self.settings.retention_days {
             let cutoff = now_ms() - days as i64 * DAY_MS;
-            let index = self.index()?;
+            // Session ends as they are now: a session this sync extended must not look expired.
+            let index =
+                if changed { Arc::new(Index::load(&self.store, &self.settings.prices)?) } else { self.index()? };
             let expired: Vec<String> =
                 index.dataset.sessions.iter().filter(|s| s.end < cutoff).map(|s| s.session.id.clone()).collect();
             changed |= !expired.is_empty() && self.store.purge(&expired)? > 0;
