@@ -19,6 +19,7 @@
 pub mod api;
 mod dataset;
 mod error;
+mod hash;
 mod ingest;
 pub mod money;
 mod parse;

@@ -1,6 +1,6 @@
 //! [`Analyzer`]: splits pushed bytes into lines and turns each line into facts.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Arc;
 
 use memchr::memchr_iter;
@@ -113,7 +113,7 @@ impl Analyzer {
     pub fn new(capture: MessageCapture) -> Self {
         Self {
             capture,
-            files: HashMap::new(),
+            files: HashMap::default(),
             facts: Facts::default(),
             errors: Vec::new(),
             stats: IngestStats::default(),

@@ -2,7 +2,9 @@
 //! once, and derives every session field of ACCOUNTING.md "Sessions" and "Messages".
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use crate::hash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::analyzer::MessageCapture;
@@ -39,7 +41,7 @@ struct Kinds {
 
 pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
     let mut kinds = Kinds::default();
-    for fact in facts.0.into_values() {
+    for fact in facts.into_facts() {
         match fact {
             Fact::User(f) => kinds.users.push(f),
             Fact::System(f) => kinds.systems.push(f),
@@ -84,7 +86,7 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
             (None, None) => (0, false),
         })
         .collect();
-    let mut titles: HashMap<&str, (bool, &Order, &str)> = HashMap::new();
+    let mut titles: HashMap<&str, (bool, &Order, &str)> = HashMap::default();
     for title in &kinds.titles {
         let candidate = (title.custom, &title.order, &*title.text);
         let slot = titles.entry(&title.session).or_insert(candidate);
@@ -95,7 +97,7 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
 
     let mut dataset = Dataset::default();
     let mut response_session = vec![0u32; responses.len()];
-    let mut seen_tool_uses: HashSet<&str> = HashSet::new();
+    let mut seen_tool_uses: HashSet<&str> = HashSet::default();
     let mut tool_calls: Vec<(usize, &Arc<str>, bool)> = Vec::new();
     for (session_id, mut parts) in sessions {
         if parts.users.is_empty() && parts.responses.is_empty() && parts.rate_limits.is_empty() {
@@ -236,7 +238,7 @@ fn counted_responses(facts: Vec<ResponseFact>) -> Vec<ResponseFact> {
     responses.sort_by(|a, b| a.first.cmp(&b.first));
     for response in &mut responses {
         response.parts.sort_by(|a, b| a.order.cmp(&b.order));
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         response.parts.retain(|p| p.uuid.as_ref().is_none_or(|u| seen.insert(u.clone())));
     }
     responses
@@ -246,7 +248,7 @@ fn counted_responses(facts: Vec<ResponseFact>) -> Vec<ResponseFact> {
 fn tool_results(users: &[UserFact]) -> HashMap<&str, bool> {
     let mut sorted: Vec<&UserFact> = users.iter().filter(|u| !u.tool_results.is_empty()).collect();
     sorted.sort_by(|a, b| a.order.cmp(&b.order));
-    let mut results = HashMap::new();
+    let mut results = HashMap::default();
     for user in sorted {
         for (id, is_error) in &user.tool_results {
             results.entry(&**id).or_insert(*is_error);
@@ -260,7 +262,7 @@ fn tool_results(users: &[UserFact]) -> HashMap<&str, bool> {
 fn summary_titles(facts: &Kinds) -> HashMap<Arc<str>, Arc<str>> {
     let leaves: HashSet<&str> = facts.summaries.iter().map(|s| &*s.leaf).collect();
     // A uuid written more than once (replays) is the leaf line of its earliest copy.
-    let mut leaf_lines: HashMap<&str, (Order, Arc<str>)> = HashMap::new();
+    let mut leaf_lines: HashMap<&str, (Order, Arc<str>)> = HashMap::default();
     let mut note = |uuid: &Arc<str>, session: &Arc<str>, order: &Order| {
         if let Some(leaf) = leaves.get(&**uuid) {
             let slot = leaf_lines.entry(leaf).or_insert_with(|| (order.clone(), session.clone()));
@@ -279,7 +281,7 @@ fn summary_titles(facts: &Kinds) -> HashMap<Arc<str>, Arc<str>> {
         }
     }
     type Rank<'a> = (Millis, &'a Order);
-    let mut best: HashMap<Arc<str>, (Rank<'_>, &Arc<str>)> = HashMap::new();
+    let mut best: HashMap<Arc<str>, (Rank<'_>, &Arc<str>)> = HashMap::default();
     for summary in &facts.summaries {
         if let Some((leaf, session)) = leaf_lines.get(&*summary.leaf) {
             let candidate = ((leaf.ts, &summary.order), &summary.text);

@@ -79,17 +79,17 @@ impl RecordSet {
 
     /// How many records (keys) it holds.
     pub fn len(&self) -> usize {
-        self.0.0.len()
+        self.0.len()
     }
 
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
-        self.0.0.is_empty()
+        self.0.is_empty()
     }
 
     /// The records, in no particular order.
     pub fn into_records(self) -> impl Iterator<Item = Record> {
-        self.0.0.into_values().map(Record)
+        self.0.into_facts().map(Record)
     }
 
     /// Applies the accounting rules: the same as [`crate::Analyzer::finish`] on the lines these

@@ -194,7 +194,7 @@ pub fn parse_line(bytes: &[u8]) -> Result<Option<Line<'_>>, String> {
     if let Some(at) = memchr::memchr(0, bytes) {
         return Err(format!("NUL byte at column {}", at + 1));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at column {}", e.valid_up_to() + 1))?;
+    let text = utf8(bytes)?;
     let mut skim = Skim::new(text);
     if skim.peek() != Some(b'{') {
         return Err("not a JSON object".into());
@@ -292,6 +292,15 @@ pub fn parse_line(bytes: &[u8]) -> Result<Option<Line<'_>>, String> {
         LineKind::Other => {}
     }
     Ok(Some(line))
+}
+
+/// `bytes` as text. The SIMD check is several times faster than the standard one on long lines;
+/// only a line that fails it is checked again, for the column of the error.
+fn utf8(bytes: &[u8]) -> Result<&str, String> {
+    simdutf8::basic::from_utf8(bytes).map_err(|_| match std::str::from_utf8(bytes) {
+        Err(e) => format!("invalid UTF-8 at column {}", e.valid_up_to() + 1),
+        Ok(_) => "invalid UTF-8".to_owned(),
+    })
 }
 
 /// Skims the `message` value at the cursor, keeping its small fields and its blocks' fields.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use cc_analytics_core::RecordSet;
+use cc_analytics_core::{Record, RecordSet};
 use redb::{Database, ReadableTable, WriteTransaction};
 
 use super::schema::{FILES, RECORDS, SESSION_RECORDS, SYNC_RUNS};
@@ -31,13 +31,18 @@ impl Writer {
         Ok(Writer { txn: db.begin_write()?, known: HashMap::new() })
     }
 
-    /// Merges `records` into the stored ones.
+    /// Merges `records` into the stored ones. Records go in key order and the session index
+    /// after them in its own order, so the B-trees are written leaf after leaf rather than
+    /// at random (on a first sync that is most of the write cost).
     pub fn merge(&mut self, records: RecordSet) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
+        let mut records: Vec<(Vec<u8>, Record)> = records.into_records().map(|r| (r.key(), r)).collect();
+        records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // (session, record key, insert or remove), applied once the records are in.
+        let mut index_changes: Vec<(String, Vec<u8>, bool)> = Vec::new();
         let mut table = self.txn.open_table(RECORDS)?;
         let mut index = self.txn.open_table(SESSION_RECORDS)?;
-        for record in records.into_records() {
-            let key = record.key();
+        for (key, record) in records {
             let stored = table.get(key.as_slice())?.map(|v| decode(v.value())).transpose()?;
             match stored {
                 Some(old) => {
@@ -48,10 +53,10 @@ impl Writer {
                     }
                     if old.session() != merged.session() {
                         if let Some(session) = old.session() {
-                            index.remove((session, key.as_slice()))?;
+                            index_changes.push((session.to_owned(), key.clone(), false));
                         }
                         if let Some(session) = merged.session() {
-                            index.insert((session, key.as_slice()), ())?;
+                            index_changes.push((session.to_owned(), key.clone(), true));
                         }
                     }
                     table.insert(key.as_slice(), merged.encode().as_slice())?;
@@ -71,11 +76,20 @@ impl Writer {
                             stats.sessions_added += 1;
                             self.known.insert(session.to_owned(), true);
                         }
-                        index.insert((session, key.as_slice()), ())?;
+                        index_changes.push((session.to_owned(), key.clone(), true));
                     }
                     stats.messages_added += u64::from(record.is_message());
                     table.insert(key.as_slice(), record.encode().as_slice())?;
                 }
+            }
+        }
+        // Keys are unique within a set, so no two changes touch the same entry.
+        index_changes.sort_unstable();
+        for (session, key, insert) in index_changes {
+            if insert {
+                index.insert((session.as_str(), key.as_slice()), ())?;
+            } else {
+                index.remove((session.as_str(), key.as_slice()))?;
             }
         }
         Ok(stats)

@@ -7,6 +7,8 @@ mod preview;
 mod progress;
 
 use std::path::PathBuf;
+use std::sync::mpsc;
+use std::thread;
 
 use cc_analytics_core::{LineError, MessageCapture};
 
@@ -72,27 +74,40 @@ pub fn run(
     progress.start(planned.len() as u64, total);
 
     let mut writer = store.writer()?;
-    for batch in batches(&planned) {
-        let tasks: Vec<_> = batch.iter().map(|p| p.task.clone()).collect();
-        let (analyzer, outcomes) = read_all(&tasks, &MessageCapture::All, Some(progress));
-        let (records, line_errors, stats) = analyzer.into_records();
-        let added = writer.merge(records)?;
-        report.added.sessions_added += added.sessions_added;
-        report.added.messages_added += added.messages_added;
-        report.line_errors.extend(line_errors);
-        report.bytes_read += stats.bytes;
-        for (planned, outcome) in batch.iter().zip(outcomes) {
-            report.files_processed += 1;
-            if let Some(error) = outcome.error {
-                report.unreadable.push((planned.task.path.clone(), error));
-                continue;
+    // One thread reads (itself on every core) while this one merges the previous batch into
+    // the transaction: parsing and writing overlap, and at most two batches are in memory.
+    thread::scope(|scope| -> Result<(), StoreError> {
+        let (send, receive) = mpsc::sync_channel(0);
+        let planned = &planned;
+        scope.spawn(move || {
+            for batch in batches(planned) {
+                let tasks: Vec<_> = batch.iter().map(|p| p.task.clone()).collect();
+                let (analyzer, outcomes) = read_all(&tasks, &MessageCapture::All, Some(progress));
+                if send.send((batch, analyzer.into_records(), outcomes)).is_err() {
+                    break;
+                }
             }
-            match plan::advanced(planned, outcome.consumed, outcome.lines) {
-                Ok(position) => writer.set_position(&plan::key(&planned.task.path), &position)?,
-                Err(e) => report.unreadable.push((planned.task.path.clone(), e.to_string())),
+        });
+        for (batch, (records, line_errors, stats), outcomes) in receive {
+            let added = writer.merge(records)?;
+            report.added.sessions_added += added.sessions_added;
+            report.added.messages_added += added.messages_added;
+            report.line_errors.extend(line_errors);
+            report.bytes_read += stats.bytes;
+            for (planned, outcome) in batch.iter().zip(outcomes) {
+                report.files_processed += 1;
+                if let Some(error) = outcome.error {
+                    report.unreadable.push((planned.task.path.clone(), error));
+                    continue;
+                }
+                match plan::advanced(planned, outcome.consumed, outcome.lines) {
+                    Ok(position) => writer.set_position(&plan::key(&planned.task.path), &position)?,
+                    Err(e) => report.unreadable.push((planned.task.path.clone(), e.to_string())),
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     if options.dry_run {
         writer.abort()?;
     } else {
