@@ -1,5 +1,5 @@
 //! The generated corpus is what the core reads without a single line error, has every sub-agent
-//! layout, and is the same bytes for the same seed.
+//! layout, and is the same bytes for the same seed, by size and by number of sessions.
 
 use std::path::{Path, PathBuf};
 use std::{fs, process};
@@ -110,6 +110,71 @@ fn the_same_seed_gives_the_same_bytes() {
     assert_eq!(a, b);
     let c = corpus::in_memory(8, 1_000_000);
     assert_ne!(a, c);
+}
+
+/// FNV-1a over paths and bytes, in path order.
+fn fingerprint(files: &[File]) -> u64 {
+    let mut files: Vec<&File> = files.iter().collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for file in files {
+        for &b in file.path.as_bytes().iter().chain(&[0]).chain(&file.bytes) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+#[test]
+fn the_size_profile_keeps_its_bytes() {
+    // Corpora on disk (target/bench-corpus-<size>) are reused while size and seed match, and
+    // results are compared across commits: a change to the bytes of `--size` must be deliberate
+    // (update this value and say so).
+    let files = corpus::in_memory(42, 3_000_000);
+    assert_eq!(files.len(), 11);
+    assert_eq!(fingerprint(&files), 0xed5a_e586_d8ec_a969, "the bytes of a sized corpus changed");
+}
+
+#[test]
+fn a_corpus_of_a_chosen_number_of_sessions_has_them_all_and_reads_without_line_errors() {
+    const SESSIONS: u64 = 3_000;
+    let mut files = Vec::new();
+    let summary = corpus::generate_sessions(5, SESSIONS, &mut |file| {
+        files.push(file.clone());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(summary.sessions, SESSIONS);
+    assert!(summary.inline_agents > 0 && summary.flat_agents > 0 && summary.nested_agents > 0, "{summary:?}");
+    let per_session = summary.bytes / SESSIONS;
+    assert!((4_000..12_000).contains(&per_session), "{per_session} bytes a session: {summary:?}");
+    assert_eq!(files.iter().map(|file| file.bytes.len() as u64).sum::<u64>(), summary.bytes);
+    // Most sessions are small, a few are not.
+    let mut mains: Vec<usize> = files
+        .iter()
+        .filter(|file| file.path.split('/').count() == 3 && !file.path.contains("/agent-"))
+        .map(|file| file.bytes.len())
+        .collect();
+    mains.sort_unstable();
+    assert_eq!(mains.len() as u64, SESSIONS);
+    assert!(mains[mains.len() / 2] < 10_000 && mains[mains.len() - 1] > 30_000, "{:?}", &mains[mains.len() / 2]);
+
+    let transcripts = corpus::in_memory_sessions(5, SESSIONS);
+    assert_eq!(transcripts.len() as u64, summary.transcripts);
+    let analysis = analyse(&transcripts);
+    assert!(analysis.errors.is_empty(), "line errors: {:?}", &analysis.errors[..analysis.errors.len().min(5)]);
+    assert_eq!(analysis.dataset.sessions.len() as u64, SESSIONS);
+    // Months of timestamps: from the 1.0.x months to the 2.1.x ones.
+    let starts: Vec<i64> = analysis.dataset.sessions.iter().map(|s| s.start).collect();
+    let span = starts.iter().max().unwrap() - starts.iter().min().unwrap();
+    assert!(span > 300 * 86_400_000, "{} days", span / 86_400_000);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_sessions() {
+    let a = corpus::in_memory_sessions(7, 300);
+    assert_eq!(a, corpus::in_memory_sessions(7, 300));
+    assert_ne!(a, corpus::in_memory_sessions(8, 300));
 }
 
 #[test]

@@ -1,7 +1,9 @@
-//! `gen-corpus`: writes a realistic Claude dir of a chosen size, or appends new lines to one file.
+//! `gen-corpus`: writes a realistic Claude dir of a chosen size or number of sessions, or appends
+//! new lines to one file.
 //!
 //! ```text
 //! gen-corpus --out DIR [--size 1GiB] [--seed 42]
+//! gen-corpus --out DIR --sessions 100000 [--seed 42]
 //! gen-corpus --append-to FILE [--bytes 1MB] [--seed 42]
 //! ```
 
@@ -13,7 +15,7 @@ use std::time::Instant;
 
 use cc_analytics_benches::corpus::{self, Config};
 
-const USAGE: &str = "usage: gen-corpus --out DIR [--size 1GiB] [--seed 42]\n       gen-corpus --append-to FILE [--bytes 1MB] [--seed 42]";
+const USAGE: &str = "usage: gen-corpus --out DIR [--size 1GiB] [--seed 42]\n       gen-corpus --out DIR --sessions 100000 [--seed 42]\n       gen-corpus --append-to FILE [--bytes 1MB] [--seed 42]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -26,7 +28,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Vec<String>) -> Result<(), String> {
-    let (mut out, mut append_to, mut size, mut seed) = (None, None, None, 42u64);
+    let (mut out, mut append_to, mut size, mut sessions, mut seed) = (None, None, None, None, 42u64);
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
@@ -34,6 +36,9 @@ fn run(args: Vec<String>) -> Result<(), String> {
             "--out" => out = Some(PathBuf::from(value()?)),
             "--append-to" => append_to = Some(PathBuf::from(value()?)),
             "--size" | "--bytes" => size = Some(parse_size(&value()?)?),
+            "--sessions" => {
+                sessions = Some(parse_count(&value()?)?);
+            }
             "--seed" => seed = value()?.parse().map_err(|_| "--seed takes an integer".to_owned())?,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -45,9 +50,13 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let started = Instant::now();
     match (out, append_to) {
         (Some(dir), None) => {
-            let config = Config { seed, bytes: size.unwrap_or(1 << 30) };
-            let summary = corpus::generate(&config, &mut |file| write(&dir.join(&file.path), &file.bytes))
-                .map_err(|e| format!("writing {}: {e}", dir.display()))?;
+            let mut sink = |file: &corpus::File| write(&dir.join(&file.path), &file.bytes);
+            let summary = match (sessions, size) {
+                (Some(_), Some(_)) => return Err("give either --size or --sessions".to_owned()),
+                (Some(sessions), None) => corpus::generate_sessions(seed, sessions, &mut sink),
+                (None, size) => corpus::generate(&Config { seed, bytes: size.unwrap_or(1 << 30) }, &mut sink),
+            }
+            .map_err(|e| format!("writing {}: {e}", dir.display()))?;
             println!(
                 "{} files ({} transcripts, {} sessions; sub-agents: {} inline, {} flat, {} nested), {:.1} MB in {:.1} s",
                 summary.files,
@@ -60,6 +69,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 started.elapsed().as_secs_f64()
             );
         }
+        (None, Some(_)) if sessions.is_some() => return Err("--sessions goes with --out".to_owned()),
         (None, Some(file)) => {
             let existing = fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
             let lines = corpus::append(&existing, seed, size.unwrap_or(1_000_000));
@@ -80,6 +90,19 @@ fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         fs::create_dir_all(parent)?;
     }
     fs::write(path, bytes)
+}
+
+/// `100000`, `100k`, `100_000`: a number of sessions.
+fn parse_count(text: &str) -> Result<u64, String> {
+    let text = text.trim().replace('_', "");
+    let (number, scale) = match text.strip_suffix(['k', 'K']) {
+        Some(number) => (number, 1_000),
+        None => (text.as_str(), 1),
+    };
+    match number.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n * scale),
+        _ => Err(format!("--sessions takes a positive integer, not {text:?}")),
+    }
 }
 
 /// `1GiB`, `500MiB`, `5MB`, `64k`, `1000`: binary units with `i`, decimal without.

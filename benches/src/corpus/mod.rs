@@ -1,5 +1,5 @@
-//! The corpus generator: a realistic Claude dir (`projects/<project>/...`) of a chosen size,
-//! every byte fixed by the seed.
+//! The corpus generator: a realistic Claude dir (`projects/<project>/...`) of a chosen size
+//! ([`generate`]) or number of sessions ([`generate_sessions`]), every byte fixed by the seed.
 //!
 //! Realistic means what real histories hold (see `ACCOUNTING.md`): three eras of Claude Code
 //! (1.0.x, 2.0.x, 2.1.x) with their line shapes and sub-agent layouts (inline sidechains, flat
@@ -7,7 +7,8 @@
 //! content block, large tool results and base64 images, progress lines embedding sub-agent
 //! usage, compactions, summaries, titles and rate-limit lines, months of timestamps over a few
 //! dozen projects, and a log-normal file-size profile (median about 100 KB, p99 about 5 MB, a few
-//! files of tens of MB, about 2,600 files per GiB).
+//! files of tens of MB, about 2,600 files per GiB). A corpus of a chosen number of sessions uses
+//! a smaller profile, for many-session measurements (see [`generate_sessions`]).
 
 mod append;
 mod session;
@@ -60,13 +61,48 @@ pub struct File {
 
 /// Generates a corpus, handing each finished file to `sink` (path relative to the Claude dir).
 pub fn generate(config: &Config, sink: &mut dyn FnMut(&File) -> io::Result<()>) -> io::Result<Summary> {
-    let mut rng = Rng::new(config.seed);
-    let mut projects = projects(&mut rng, config.bytes);
+    write(config.seed, Goal::Bytes(config.bytes), sink)
+}
+
+/// Generates a corpus of exactly `sessions` sessions, handing each finished file to `sink`.
+///
+/// The sessions are those of [`generate`] (same eras, line kinds, sub-agent layouts, projects and
+/// months of timestamps) but smaller: most are one or two exchanges (a main file of median about
+/// 6 KB, p99 about 30 KB, a few of hundreds of KB), thinking signatures, pasted images and tool
+/// results are drawn smaller, and sub-agents are sized to their session. 100k sessions come to
+/// about 750 MB (one exchange in the 2.x line shapes is already about 5 KB). Every byte is fixed
+/// by `seed`.
+pub fn generate_sessions(
+    seed: u64,
+    sessions: u64,
+    sink: &mut dyn FnMut(&File) -> io::Result<()>,
+) -> io::Result<Summary> {
+    write(seed, Goal::Sessions(sessions), sink)
+}
+
+/// When to stop writing sessions, and how large to make them.
+#[derive(Debug, Clone, Copy)]
+enum Goal {
+    /// Until this many bytes, sessions from the full-size profile.
+    Bytes(u64),
+    /// This many sessions, from the small profile.
+    Sessions(u64),
+}
+
+fn write(seed: u64, goal: Goal, sink: &mut dyn FnMut(&File) -> io::Result<()>) -> io::Result<Summary> {
+    let mut rng = Rng::new(seed);
+    let scale = match goal {
+        Goal::Bytes(bytes) => bytes,
+        Goal::Sessions(sessions) => sessions.saturating_mul(SMALL_MEAN),
+    };
+    let mut projects = projects(&mut rng, scale);
     let weights: Vec<u32> = (0..projects.len()).map(|i| (1000 / (i + 1)) as u32).collect();
     let mut summary = Summary::default();
     let mut index = 0u64;
-    while summary.bytes < config.bytes {
-        let remaining = config.bytes - summary.bytes;
+    while match goal {
+        Goal::Bytes(bytes) => summary.bytes < bytes,
+        Goal::Sessions(sessions) => summary.sessions < sessions,
+    } {
         let era = match index {
             0 => Era::V1,
             1 => Era::V2,
@@ -74,10 +110,22 @@ pub fn generate(config: &Config, sink: &mut dyn FnMut(&File) -> io::Result<()>) 
             _ => [Era::V1, Era::V2, Era::V3][rng.weighted(&[25, 30, 45])],
         };
         let project = &mut projects[rng.weighted(&weights)];
-        let target = rng.log_normal(MAIN_MEDIAN, SIGMA, 2_000, MAX_FILE).min(remaining).max(1_000) as usize;
+        // The main file's size, and the bytes its sub-agent files may take.
+        let (target, budget) = match goal {
+            Goal::Bytes(bytes) => {
+                let remaining = bytes - summary.bytes;
+                let target = rng.log_normal(MAIN_MEDIAN, SIGMA, 2_000, MAX_FILE).min(remaining).max(1_000) as usize;
+                (target, remaining.saturating_sub(target as u64) as usize)
+            }
+            Goal::Sessions(_) => {
+                let target = rng.log_normal(SMALL_MEDIAN, SMALL_SIGMA, 500, SMALL_MAX) as usize;
+                (target, 16_000 + 8 * target)
+            }
+        };
         let mut session = Session::new(rng.fork(), era, &project.cwd, &project.folder);
         session.force_task = index < 3;
-        session.budget = remaining.saturating_sub(target as u64) as usize;
+        session.budget = budget;
+        session.small = matches!(goal, Goal::Sessions(_));
         session.summaries = std::mem::take(&mut project.leafs);
         let mut out = Vec::with_capacity(target + (target >> 3));
         if era == Era::V1 && !project.v1_head.is_empty() && rng.chance(0.3) {
@@ -127,12 +175,35 @@ pub fn in_memory(seed: u64, bytes: u64) -> Vec<File> {
     files
 }
 
+/// The transcripts of a corpus of `sessions` sessions ([`generate_sessions`]), held in memory,
+/// with paths relative to `projects/`.
+pub fn in_memory_sessions(seed: u64, sessions: u64) -> Vec<File> {
+    let mut files = Vec::new();
+    let _ = generate_sessions(seed, sessions, &mut |file| {
+        if let Some(path) = file.path.strip_prefix("projects/").filter(|path| path.ends_with(".jsonl")) {
+            files.push(File { path: path.to_owned(), bytes: file.bytes.clone() });
+        }
+        Ok(())
+    });
+    files
+}
+
 /// Median size of a main session file; with [`SIGMA`] the mean is about 4 times larger.
 const MAIN_MEDIAN: f64 = 150_000.0;
 /// Shape of the file-size distribution: p99 is about 48 times the median.
 const SIGMA: f64 = 1.66;
 /// Largest generated file.
 const MAX_FILE: u64 = 64 << 20;
+/// Median target size of a main session file in a corpus of a chosen number of sessions (a file
+/// is written until it reaches its target, so most of them end after their first exchange).
+const SMALL_MEDIAN: f64 = 600.0;
+/// Shape of that profile: p99 of the target is about 16 times the median.
+const SMALL_SIGMA: f64 = 1.2;
+/// Largest target size of a main session file in that profile.
+const SMALL_MAX: u64 = 4 << 20;
+/// About the mean size of a session of that profile, sub-agents included (it only sets how many
+/// projects the sessions spread over: 26 for 100k sessions).
+const SMALL_MEAN: u64 = 7_500;
 
 /// A Claude Code generation: its versions, dates, models and line shapes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

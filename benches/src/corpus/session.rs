@@ -60,6 +60,10 @@ pub(crate) struct Session {
     pub tracked: Vec<String>,
     pub titled: bool,
     pub last: Usage,
+    /// A session of the small profile ([`super::generate_sessions`]): thinking signatures,
+    /// pasted images, screenshots and tool results drawn smaller (the same draws, so the
+    /// full-size profile's bytes do not change).
+    pub small: bool,
     compact_at: u64,
 }
 
@@ -101,6 +105,7 @@ impl Session {
             tracked: Vec::new(),
             titled: false,
             last: Usage::default(),
+            small: false,
             compact_at,
         }
     }
@@ -119,6 +124,7 @@ impl Session {
         child.allow_tasks = false;
         child.fresh = self.rng.range(6_000, 16_000);
         child.compact_at = u64::MAX;
+        child.small = self.small;
         child
     }
 
@@ -263,7 +269,8 @@ impl Session {
             } else {
                 text::prose(&mut self.rng, len)
             };
-            let signature_len = self.rng.range(400, 9_000) as usize;
+            let signature_len =
+                if self.small { self.rng.range(300, 2_500) } else { self.rng.range(400, 9_000) } as usize;
             let signature = text::base64(&mut self.rng, signature_len);
             blocks.push(Block::Thinking { text, signature });
         }
@@ -373,7 +380,11 @@ impl Session {
         let ts = self.tick(1_000, 60_000);
         let shape = self.rng.weighted(&[80, 17, 3]);
         let image = if real && shape == 2 {
-            let len = self.rng.log_normal(120_000.0, 0.8, 8_000, 2_000_000) as usize;
+            let len = if self.small {
+                self.rng.log_normal(12_000.0, 0.8, 3_000, 400_000)
+            } else {
+                self.rng.log_normal(120_000.0, 0.8, 8_000, 2_000_000)
+            } as usize;
             text::base64(&mut self.rng, len)
         } else {
             String::new()

@@ -104,7 +104,7 @@ impl Session {
 
     /// Writes the result of `call` (and, for `Task`, the sub-agent run it started).
     pub fn result(&mut self, out: &mut Vec<u8>, call: Call, target: usize) {
-        let room = target.saturating_sub(out.len()).max(2_048) / 2;
+        let room = target.saturating_sub(out.len()).max(if self.small { 512 } else { 2_048 }) / 2;
         let error = call.name != "Task" && self.rng.chance(0.04);
         let hooks = self.era == Era::V3 && self.rng.chance(0.35);
         if hooks {
@@ -236,7 +236,8 @@ impl Session {
             _ => {
                 // A screenshot: the image travels as base64 in the result blocks.
                 let len = self.rng.log_normal(150_000.0, 0.6, 10_000, 1_500_000) as usize;
-                let image = text::base64(&mut self.rng, len.min(room.max(10_000)));
+                let floor = if self.small { 3_000 } else { 10_000 };
+                let image = text::base64(&mut self.rng, len.min(room.max(floor)));
                 let mut blocks = Vec::new();
                 let mut a = crate::json::Arr::open(&mut blocks);
                 a.o(|b| {
