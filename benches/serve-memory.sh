@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Memory of `cc-analytics serve` as the corpus grows: for each generated corpus, serve it from a
+# fresh database, wait for the first sync to finish, ask for the overview, a sessions page and a
+# session's detail, then read VmRSS and VmHWM from /proc/<pid>/status. Prints a markdown table
+# (also saved as target/bench-serve-memory.md).
+#
+#   benches/serve-memory.sh                                   0.25, 0.5 and 1 GiB
+#   benches/serve-memory.sh --sizes "256MiB 1GiB" --sessions "10000 100000"
+#
+# Corpora are target/bench-corpus-<size> (as in compare.sh, reused while the .generated marker
+# matches) and target/bench-corpus-sessions-<n> (gen-corpus --sessions). Builds the release
+# binaries unless --no-build (CARGO_TARGET_DIR is honoured for them). Needs curl.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+sizes="256MiB 512MiB 1GiB"
+session_counts=""
+seed=42
+build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes=$2; shift 2 ;;
+    --sessions) session_counts=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "serve-memory.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+command -v curl >/dev/null || { echo "serve-memory.sh: curl is needed" >&2; exit 2; }
+
+say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+
+target=${CARGO_TARGET_DIR:-$root/target}
+if [ "$build" = 1 ]; then
+  say "building release binaries"
+  (cd "$root" && cargo build --release --quiet -p cc-analytics-host --bin cc-analytics \
+    && cargo build --release --quiet -p cc-analytics-benches --bin gen-corpus)
+fi
+bin="$target/release/cc-analytics"
+gen="$target/release/gen-corpus"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/cc-analytics-memory.XXXXXX")
+server=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# corpus <kind> <value>: the corpus folder, generated unless its marker matches.
+corpus() {
+  local kind=$1 value=$2 dir marker
+  if [ "$kind" = size ]; then dir="$root/target/bench-corpus-$value"; else dir="$root/target/bench-corpus-sessions-$value"; fi
+  marker="$kind=$value seed=$seed"
+  if [ "$(cat "$dir/.generated" 2>/dev/null)" != "$marker" ]; then
+    say "generating $dir ($marker)"
+    rm -rf "$dir"
+    "$gen" --out "$dir" "--$kind" "$value" --seed "$seed" >&2
+    echo "$marker" >"$dir/.generated"
+  else
+    say "reusing $dir"
+  fi
+  echo "$dir"
+}
+
+kib() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$server/status"; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k / 1024}'; }
+
+rows=()
+run() {
+  local kind=$1 value=$2 dir bytes files base status page sessions id rss_sync rss hwm sync_ms db label
+  dir=$(corpus "$kind" "$value")
+  bytes=$(find "$dir/projects" -name '*.jsonl' -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s / 1e6}')
+  files=$(find "$dir/projects" -name '*.jsonl' | wc -l)
+  db="$work/analytics-$kind-$value.redb"
+  say "serving $dir (first sync into $db)"
+  : >"$work/serve.out"
+  "$bin" serve --port 0 --tz UTC --db "$db" --claude-dir "$dir" >"$work/serve.out" 2>"$work/serve.err" &
+  server=$!
+  base=""
+  for _ in $(seq 1 400); do
+    base=$(sed -n 's|^cc-analytics: serving \(http://[^ ]*\).*|\1|p' "$work/serve.out" | head -n1)
+    [ -n "$base" ] && break
+    sleep 0.05
+  done
+  [ -n "$base" ] || { echo "serve-memory.sh: serve did not start" >&2; cat "$work/serve.err" >&2; exit 1; }
+  until status=$(curl -fsS "$base/api/sync/status") && echo "$status" | grep -q '"lastSync":"' \
+    && echo "$status" | grep -q '"isRunning":false'; do
+    sleep 0.2
+  done
+  sync_ms=$(echo "$status" | sed -n 's/.*"lastSyncDuration":\([0-9]*\).*/\1/p')
+  rss_sync=$(kib VmRSS)
+  curl -fsS "$base/api/analytics/overview?tz=UTC" >/dev/null
+  page=$(curl -fsS "$base/api/analytics/sessions?limit=50&offset=0&sort=cost&tz=UTC")
+  sessions=$(echo "$page" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+  id=$(echo "$page" | sed -n 's/.*"sessions":\[{"id":"\([^"]*\)".*/\1/p')
+  [ -n "$id" ] || { echo "serve-memory.sh: no session id in the sessions page" >&2; exit 1; }
+  curl -fsS "$base/api/analytics/sessions/$id?tz=UTC" >/dev/null
+  rss=$(kib VmRSS)
+  hwm=$(kib VmHWM)
+  kill "$server" && wait "$server" 2>/dev/null || true
+  server=""
+  label=$value
+  [ "$kind" = sessions ] && label="$value sessions"
+  rows+=("| $label | $bytes MB | $files | $sessions | $(du -m "$db" | cut -f1) MB | $sync_ms ms | $(mib "$rss_sync") | $(mib "$rss") | $(mib "$hwm") |")
+  rm -f "$db"
+}
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+for size in $sizes; do run size "$size"; done
+for n in $session_counts; do run sessions "$n"; done
+
+{
+  echo "serve memory, $(date -u +%Y-%m-%d), $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| corpus | transcripts | files | sessions | database | first sync | VmRSS after sync | VmRSS after queries | VmHWM |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  printf '%s\n' "${rows[@]}"
+} | tee "$root/target/bench-serve-memory.md"
