@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Memory of `cc-analytics serve` as the corpus grows: for each generated corpus, serve it from a
 # fresh database, wait for the first sync to finish, ask for the overview, a sessions page and a
-# session's detail, then read VmRSS and VmHWM from /proc/<pid>/status. Prints a markdown table
-# (also saved as target/bench-serve-memory.md).
+# session's detail, then read VmRSS and VmHWM from /proc/<pid>/status. Then serve the synced
+# database again with --no-sync and ask the same: the memory of the index alone, without what the
+# first sync left behind. Prints a markdown table (also saved as target/bench-serve-memory.md).
 #
 #   benches/serve-memory.sh                                   0.25, 0.5 and 1 GiB
 #   benches/serve-memory.sh --sizes "256MiB 1GiB" --sessions "10000 100000"
@@ -42,6 +43,8 @@ gen="$target/release/gen-corpus"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cc-analytics-memory.XXXXXX")
 server=""
+base=""
+sessions=""
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
   rm -rf "$work"
@@ -67,16 +70,10 @@ corpus() {
 kib() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$server/status"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k / 1024}'; }
 
-rows=()
-run() {
-  local kind=$1 value=$2 dir bytes files base status page sessions id rss_sync rss hwm sync_ms db label
-  dir=$(corpus "$kind" "$value")
-  bytes=$(find "$dir/projects" -name '*.jsonl' -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s / 1e6}')
-  files=$(find "$dir/projects" -name '*.jsonl' | wc -l)
-  db="$work/analytics-$kind-$value.redb"
-  say "serving $dir (first sync into $db)"
+# start <corpus> <db> [flags]: serve in the background; sets $server and $base.
+start() {
   : >"$work/serve.out"
-  "$bin" serve --port 0 --tz UTC --db "$db" --claude-dir "$dir" >"$work/serve.out" 2>"$work/serve.err" &
+  "$bin" serve --port 0 --tz UTC --db "$2" --claude-dir "$1" "${@:3}" >"$work/serve.out" 2>"$work/serve.err" &
   server=$!
   base=""
   for _ in $(seq 1 400); do
@@ -85,25 +82,50 @@ run() {
     sleep 0.05
   done
   [ -n "$base" ] || { echo "serve-memory.sh: serve did not start" >&2; cat "$work/serve.err" >&2; exit 1; }
-  until status=$(curl -fsS "$base/api/sync/status") && echo "$status" | grep -q '"lastSync":"' \
-    && echo "$status" | grep -q '"isRunning":false'; do
-    sleep 0.2
-  done
-  sync_ms=$(echo "$status" | sed -n 's/.*"lastSyncDuration":\([0-9]*\).*/\1/p')
-  rss_sync=$(kib VmRSS)
+}
+stop() {
+  kill "$server" && wait "$server" 2>/dev/null || true
+  server=""
+}
+# The overview, the first sessions page by cost, and the detail of its first session; sets $sessions.
+queries() {
+  local page id
   curl -fsS "$base/api/analytics/overview?tz=UTC" >/dev/null
   page=$(curl -fsS "$base/api/analytics/sessions?limit=50&offset=0&sort=cost&tz=UTC")
   sessions=$(echo "$page" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
   id=$(echo "$page" | sed -n 's/.*"sessions":\[{"id":"\([^"]*\)".*/\1/p')
   [ -n "$id" ] || { echo "serve-memory.sh: no session id in the sessions page" >&2; exit 1; }
   curl -fsS "$base/api/analytics/sessions/$id?tz=UTC" >/dev/null
+}
+
+rows=()
+run() {
+  local kind=$1 value=$2 dir bytes files status sync_ms db label rss_sync rss hwm rss_again hwm_again
+  dir=$(corpus "$kind" "$value")
+  bytes=$(find "$dir/projects" -name '*.jsonl' -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s / 1e6}')
+  files=$(find "$dir/projects" -name '*.jsonl' | wc -l)
+  db="$work/analytics-$kind-$value.redb"
+  say "serving $dir (first sync into $db)"
+  start "$dir" "$db"
+  until status=$(curl -fsS "$base/api/sync/status") && echo "$status" | grep -q '"lastSync":"' \
+    && echo "$status" | grep -q '"isRunning":false'; do
+    sleep 0.2
+  done
+  sync_ms=$(echo "$status" | sed -n 's/.*"lastSyncDuration":\([0-9]*\).*/\1/p')
+  rss_sync=$(kib VmRSS)
+  queries
   rss=$(kib VmRSS)
   hwm=$(kib VmHWM)
-  kill "$server" && wait "$server" 2>/dev/null || true
-  server=""
+  stop
+  say "serving $db again (--no-sync)"
+  start "$dir" "$db" --no-sync
+  queries
+  rss_again=$(kib VmRSS)
+  hwm_again=$(kib VmHWM)
+  stop
   label=$value
   [ "$kind" = sessions ] && label="$value sessions"
-  rows+=("| $label | $bytes MB | $files | $sessions | $(du -m "$db" | cut -f1) MB | $sync_ms ms | $(mib "$rss_sync") | $(mib "$rss") | $(mib "$hwm") |")
+  rows+=("| $label | $bytes MB | $files | $sessions | $(du -m "$db" | cut -f1) MB | $sync_ms ms | $(mib "$rss_sync") | $(mib "$rss") | $(mib "$hwm") | $(mib "$rss_again") | $(mib "$hwm_again") |")
   rm -f "$db"
 }
 
@@ -114,7 +136,7 @@ for n in $session_counts; do run sessions "$n"; done
 {
   echo "serve memory, $(date -u +%Y-%m-%d), $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| corpus | transcripts | files | sessions | database | first sync | VmRSS after sync | VmRSS after queries | VmHWM |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| corpus | transcripts | files | sessions | database | first sync | VmRSS after sync | VmRSS after queries | VmHWM | --no-sync: VmRSS after queries | --no-sync: VmHWM |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${rows[@]}"
 } | tee "$root/target/bench-serve-memory.md"
