@@ -78,7 +78,29 @@ export async function droppedTranscripts(data: DataTransfer): Promise<PickedFile
   return out;
 }
 
-/** Streams every file into the workspace, reporting bytes as they go, then finishes. */
+/** A file being read: its stream and the read already asked for. */
+interface Reading {
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+  next: Promise<ReadableStreamReadResult<Uint8Array>>;
+}
+
+/** Opens `file` and asks for its first chunk at once. */
+function startReading(file: File): Reading {
+  const reader = file.stream().getReader();
+  return { reader, next: quiet(reader.read()) };
+}
+
+/** `read` with its rejection kept for whoever awaits it, not reported as unhandled meanwhile. */
+function quiet<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
+/**
+ * Streams every file into the workspace, reporting bytes as they go, then finishes. Reading runs
+ * ahead of parsing: the next chunk, and the next file's first chunk, are read while the current
+ * chunk is pushed, so the browser's file reads overlap the parsing.
+ */
 export async function loadInto(
   workspace: Pushable,
   files: PickedFile[],
@@ -87,11 +109,18 @@ export async function loadInto(
   const bytesTotal = files.reduce((sum, f) => sum + f.file.size, 0);
   let bytesDone = 0;
   let lastReport = 0;
+  const start = (index: number) => {
+    const picked = files[index];
+    return picked ? startReading(picked.file) : undefined;
+  };
+  let upcoming = start(0);
   for (const [index, { file, path }] of files.entries()) {
-    const reader = file.stream().getReader();
+    const current = upcoming ?? startReading(file);
+    upcoming = start(index + 1);
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await current.next;
       if (done) break;
+      current.next = quiet(current.reader.read());
       workspace.push(path, value);
       bytesDone += value.byteLength;
       const now = performance.now();
