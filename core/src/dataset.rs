@@ -24,6 +24,8 @@ pub struct Dataset {
 pub struct SessionRecord {
     /// The published fields (whole-session figures).
     pub session: api::Session,
+    /// `session.model` as the string its responses share.
+    pub main_model: Option<Arc<str>>,
     /// `startTime` in milliseconds.
     pub start: Millis,
     /// `endTime` in milliseconds.

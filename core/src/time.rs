@@ -1,7 +1,7 @@
 //! Instants as Unix milliseconds: parsing transcript timestamps, the API's UTC format, and local
 //! dates in an IANA zone. The core never reads a clock or a zone itself: both arrive as parameters.
 
-use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// Milliseconds since the Unix epoch, UTC.
@@ -31,6 +31,48 @@ pub fn parse_zone(name: &str) -> Option<Tz> {
 /// The local calendar date of an instant in `zone`.
 pub fn local_date(ms: Millis, zone: Tz) -> NaiveDate {
     utc(ms).with_timezone(&zone).date_naive()
+}
+
+/// Local dates of many instants in one zone, looked up once per quarter hour of UTC.
+///
+/// Every zone's offset in use today is a whole number of quarter hours and changes at most once
+/// in a quarter hour, so when the offset at a quarter's first and last millisecond is the same
+/// such multiple, the whole quarter falls on one local date. Other quarters (historic local mean
+/// time) are converted instant by instant.
+pub struct LocalDates {
+    zone: Tz,
+    /// The last quarter looked up, with its date when the whole quarter has one.
+    quarter: Option<(i64, Option<NaiveDate>)>,
+}
+
+impl LocalDates {
+    /// Dates in `zone`.
+    pub fn new(zone: Tz) -> Self {
+        LocalDates { zone, quarter: None }
+    }
+
+    /// The local calendar date of `ms`: the same as [`local_date`].
+    pub fn date(&mut self, ms: Millis) -> NaiveDate {
+        const QUARTER: Millis = 15 * 60 * 1000;
+        let quarter = ms.div_euclid(QUARTER);
+        let whole = match self.quarter {
+            Some((q, whole)) if q == quarter => whole,
+            _ => {
+                let instant = |ms: Millis| Utc.timestamp_millis_opt(ms).single().map(|t| t.with_timezone(&self.zone));
+                let whole = match (instant(quarter * QUARTER), instant(quarter * QUARTER + QUARTER - 1)) {
+                    (Some(first), Some(last)) => {
+                        let offset = first.offset().fix().local_minus_utc();
+                        let uniform = offset == last.offset().fix().local_minus_utc() && offset % (15 * 60) == 0;
+                        uniform.then(|| first.date_naive())
+                    }
+                    _ => None,
+                };
+                self.quarter = Some((quarter, whole));
+                whole
+            }
+        };
+        whole.unwrap_or_else(|| local_date(ms, self.zone))
+    }
 }
 
 /// `(weekday 0 = Monday, hour)` of an instant in `zone`.
@@ -65,6 +107,35 @@ fn utc(ms: Millis) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_local_dates_equal_direct_ones() {
+        let zones = [
+            "UTC",
+            "Europe/Berlin",
+            "America/New_York",
+            "America/Havana",
+            "Asia/Kolkata",
+            "Asia/Kathmandu",
+            "Australia/Lord_Howe",
+            "Pacific/Chatham",
+            "Europe/Amsterdam",
+        ];
+        // Every 7 minutes and 13 seconds over 2025 (every DST change of these zones), and over
+        // 1890-1891 (local mean time, offsets in seconds).
+        let spans = [(1_735_689_600_000, 1_767_225_600_000), (-2_524_521_600_000, -2_461_449_600_000)];
+        for name in zones {
+            let zone = parse_zone(name).unwrap();
+            for (from, to) in spans {
+                let mut dates = LocalDates::new(zone);
+                let mut ms = from;
+                while ms < to {
+                    assert_eq!(dates.date(ms), local_date(ms, zone), "{name} at {ms}");
+                    ms += 433_000;
+                }
+            }
+        }
+    }
 
     #[test]
     fn timestamps_parse_with_any_offset_and_precision() {

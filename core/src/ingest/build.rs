@@ -52,7 +52,8 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
         }
     }
     let summaries = summary_titles(&kinds);
-    let responses = counted_responses(std::mem::take(&mut kinds.responses));
+    let mut responses = counted_responses(std::mem::take(&mut kinds.responses));
+    share_models(&mut responses);
     let results = tool_results(&kinds.users);
 
     let mut sessions: BTreeMap<Arc<str>, Parts<'_>> = BTreeMap::new();
@@ -132,10 +133,11 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
                 }
             }
         }
-        let model = per_model
+        let main_model = per_model
             .iter()
             .max_by_key(|(name, (count, cost))| (*count, *cost, Reverse(*name)))
-            .map(|(name, _)| name.to_string());
+            .and_then(|(name, _)| parts.responses.iter().map(|&r| &responses[r].model).find(|m| ***m == **name))
+            .cloned();
         let mut models: Vec<(&str, u64)> = per_model.iter().map(|(name, (_, cost))| (*name, *cost)).collect();
         models.sort_by_key(|(name, cost)| (Reverse(*cost), *name));
 
@@ -177,7 +179,7 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
             cache_creation_tokens: tokens.cache_creation,
             cache_read_tokens: tokens.cache_read,
             cost: usd(cost),
-            model,
+            model: main_model.as_deref().map(str::to_owned),
             title,
             models: models.into_iter().map(|(name, _)| name.to_owned()).collect(),
             git_branch: first_with(|a| a.git_branch.as_ref()),
@@ -192,7 +194,7 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
         dataset
             .rate_limits
             .extend(parts.rate_limits.iter().map(|&timestamp| RateLimitRecord { session: index, timestamp }));
-        dataset.sessions.push(SessionRecord { session, start, end, cost, activity, messages });
+        dataset.sessions.push(SessionRecord { session, main_model, start, end, cost, activity, messages });
     }
 
     let mut order: Vec<usize> = (0..responses.len()).collect();
@@ -222,6 +224,20 @@ pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture)
 /// Responses minus sidechain replays (a sidechain response whose `message.id` also appears on a
 /// main-chain response of the same session), in line order, each with its parts ordered and
 /// deduplicated by `uuid`.
+/// Makes every response of one model hold the same string, so that queries grouping by model
+/// compare addresses rather than text.
+fn share_models(responses: &mut [ResponseFact]) {
+    let mut shared: HashSet<Arc<str>> = HashSet::default();
+    for response in responses {
+        match shared.get(&response.model) {
+            Some(model) => response.model = model.clone(),
+            None => {
+                shared.insert(response.model.clone());
+            }
+        }
+    }
+}
+
 fn counted_responses(facts: Vec<ResponseFact>) -> Vec<ResponseFact> {
     let main_chain: HashSet<(Arc<str>, Arc<str>)> = facts
         .iter()

@@ -12,6 +12,7 @@ mod params;
 mod projects;
 mod scope;
 mod sessions;
+mod tally;
 mod tools;
 
 use chrono_tz::Tz;

@@ -3,6 +3,7 @@
 
 use crate::dataset::{Dataset, ResponseRecord, SessionRecord};
 use crate::query::params::Filters;
+use crate::time::Millis;
 
 /// The filtered view every analytics endpoint reads.
 pub struct Scope<'d> {
@@ -20,25 +21,28 @@ impl<'d> Scope<'d> {
     /// Applies `filters` to `data`.
     pub fn new(data: &'d Dataset, filters: Filters) -> Self {
         let project_ok = |s: &SessionRecord| filters.project.as_deref().is_none_or(|p| s.session.project_path == p);
-        let sessions = data
-            .sessions
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| project_ok(s))
-            .filter(|(_, s)| filters.model.as_deref().is_none_or(|m| s.session.models.iter().any(|x| x == m)))
-            .filter(|(_, s)| active_in(s, &filters))
-            .map(|(i, _)| i as u32)
-            .collect();
+        let mut sessions = Vec::with_capacity(data.sessions.len());
+        sessions.extend(
+            data.sessions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| project_ok(s))
+                .filter(|(_, s)| filters.model.as_deref().is_none_or(|m| s.session.models.iter().any(|x| x == m)))
+                .filter(|(_, s)| active_in(s, &filters))
+                .map(|(i, _)| i as u32),
+        );
         let lower = filters.from.map_or(0, |f| data.responses.partition_point(|r| r.timestamp < f));
         let upper = filters.to.map_or(data.responses.len(), |t| data.responses.partition_point(|r| r.timestamp <= t));
-        let responses = (lower..upper.max(lower))
-            .filter(|&i| {
-                let r = &data.responses[i];
-                filters.model.as_deref().is_none_or(|m| &*r.model == m)
-                    && project_ok(&data.sessions[r.session as usize])
-            })
-            .map(|i| i as u32)
-            .collect();
+        let mut responses = Vec::with_capacity(upper.saturating_sub(lower));
+        responses.extend(
+            (lower..upper.max(lower))
+                .filter(|&i| {
+                    let r = &data.responses[i];
+                    filters.model.as_deref().is_none_or(|m| &*r.model == m)
+                        && project_ok(&data.sessions[r.session as usize])
+                })
+                .map(|i| i as u32),
+        );
         Scope { data, filters, sessions, responses }
     }
 
@@ -82,6 +86,15 @@ impl<'d> Scope<'d> {
 }
 
 fn active_in(session: &SessionRecord, filters: &Filters) -> bool {
+    // `start` and `end` are the first and last activity: most sessions are settled by them
+    // without reaching into the activity list.
+    let (from, to) = (filters.from.unwrap_or(Millis::MIN), filters.to.unwrap_or(Millis::MAX));
+    if session.end < from || session.start > to {
+        return false;
+    }
+    if session.start >= from || session.end <= to {
+        return true;
+    }
     let first = filters.from.map_or(0, |f| session.activity.partition_point(|&t| t < f));
     session.activity.get(first).is_some_and(|&t| filters.to.is_none_or(|to| t <= to))
 }

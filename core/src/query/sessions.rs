@@ -11,8 +11,13 @@ const MAX_LIMIT: u64 = 1000;
 
 /// The counted sessions in the order `sort` / `order` ask for (default: newest start first).
 pub fn sorted<'d>(scope: &Scope<'d>, params: &Params) -> Result<Vec<&'d SessionRecord>, ApiError> {
+    first_sorted(scope, params, usize::MAX)
+}
+
+/// The first `n` of [`sorted`], without ordering the rest.
+fn first_sorted<'d>(scope: &Scope<'d>, params: &Params, n: usize) -> Result<Vec<&'d SessionRecord>, ApiError> {
     let sort = params.choice("sort", &["startTime", "cost", "duration", "tokens"], "startTime")?;
-    let order = params.choice("order", &["asc", "desc"], "desc")?;
+    let descending = params.choice("order", &["asc", "desc"], "desc")? == "desc";
     let key = |s: &SessionRecord| -> (i128, i128) {
         let t = &s.session;
         let primary = match sort {
@@ -28,22 +33,30 @@ pub fn sorted<'d>(scope: &Scope<'d>, params: &Params) -> Result<Vec<&'d SessionR
         };
         (primary, i128::from(s.start))
     };
-    let mut sessions: Vec<&SessionRecord> = scope.sessions().collect();
-    sessions.sort_by(|a, b| {
-        let by_key = key(a).cmp(&key(b)).then_with(|| a.session.id.cmp(&b.session.id));
-        if order == "asc" { by_key } else { by_key.reverse() }
-    });
-    Ok(sessions)
+    // Keys once per session; ids are unique, so this is a total order and the first `n` of a
+    // selection are exactly the first `n` of a full sort.
+    let mut keyed: Vec<((i128, i128), &SessionRecord)> = scope.sessions().map(|s| (key(s), s)).collect();
+    let order = |a: &((i128, i128), &SessionRecord), b: &((i128, i128), &SessionRecord)| {
+        let by_key = a.0.cmp(&b.0).then_with(|| a.1.session.id.cmp(&b.1.session.id));
+        if descending { by_key.reverse() } else { by_key }
+    };
+    if n < keyed.len() {
+        keyed.select_nth_unstable_by(n, order);
+        keyed.truncate(n);
+    }
+    keyed.sort_unstable_by(order);
+    Ok(keyed.into_iter().map(|(_, s)| s).collect())
 }
 
 /// One page of sessions.
 pub fn page(scope: &Scope<'_>, params: &Params) -> Result<SessionPage, ApiError> {
     let limit = params.integer("limit", 20, 1, MAX_LIMIT)?;
     let offset = params.integer("offset", 0, 0, u64::MAX)?;
-    let all = sorted(scope, params)?;
-    let total = all.len() as u64;
+    let total = scope.sessions.len() as u64;
+    let end = usize::try_from(offset.saturating_add(limit)).unwrap_or(usize::MAX);
+    let first = first_sorted(scope, params, end)?;
     let sessions: Vec<Session> =
-        all.into_iter().skip(offset.min(total) as usize).take(limit as usize).map(|s| s.session.clone()).collect();
+        first.into_iter().skip(offset.min(total) as usize).map(|s| s.session.clone()).collect();
     Ok(SessionPage {
         pagination: Pagination { total, limit, offset, has_more: offset.saturating_add(limit) < total },
         sessions,
