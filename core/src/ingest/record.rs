@@ -46,6 +46,17 @@ impl Record {
         matches!(self.0, Fact::User(_) | Fact::Response(_))
     }
 
+    /// The record without its rendered conversation text: all that the figures need (the text
+    /// only serves a session's detail).
+    pub fn without_text(mut self) -> Record {
+        match &mut self.0 {
+            Fact::User(user) => user.text = None,
+            Fact::Response(response) => response.parts.iter_mut().for_each(|part| part.text = Vec::new()),
+            _ => {}
+        }
+        self
+    }
+
     /// Folds a record with the same key into this one.
     pub fn merge(&mut self, other: Record) {
         self.0.merge(other.0);

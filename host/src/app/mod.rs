@@ -91,9 +91,18 @@ impl App {
         Ok(index)
     }
 
-    /// Answers an analytics request from the index (conversations from the database).
+    /// Answers an analytics request from the index (conversations from the database), with the
+    /// clock read to the second: replies are kept for that second (see [`index::Replies`]).
     pub fn analytics(&self, target: &str) -> Reply {
-        self.analytics_at(target, &QueryContext { now: now_ms(), default_zone: self.settings.zone })
+        let index = match self.index() {
+            Ok(index) => index,
+            Err(e) => return Reply::error(&database(e)),
+        };
+        let second = now_ms().div_euclid(1000);
+        index.replies.get(second, target, || {
+            let context = QueryContext { now: second * 1000, default_zone: self.settings.zone };
+            self.answer(&index, target, &context)
+        })
     }
 
     /// [`App::analytics`] with an explicit clock and default zone.
@@ -102,6 +111,10 @@ impl App {
             Ok(index) => index,
             Err(e) => return Reply::error(&database(e)),
         };
+        self.answer(&index, target, context)
+    }
+
+    fn answer(&self, index: &Index, target: &str, context: &QueryContext) -> Reply {
         let conversations = StoredConversations { store: &self.store, prices: &self.settings.prices };
         answer_with(&index.dataset, target, context, &conversations)
     }

@@ -38,6 +38,9 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
             );
         }
         println!("  database: {}", database_path(args.db.db.as_deref())?.display());
+        // The index is built now rather than on the first request; syncs then keep it current.
+        let warming = Arc::clone(&app);
+        tokio::task::spawn_blocking(move || warming.index());
         let watching = if args.no_sync {
             println!("  not syncing (--no-sync)");
             None

@@ -98,7 +98,8 @@ impl Store {
         Writer::begin(&self.db)
     }
 
-    /// Every record, and how many of them are messages.
+    /// Every record without its conversation text (see [`Record::without_text`]), and how many
+    /// of them are messages.
     pub fn records(&self) -> Result<(RecordSet, u64), StoreError> {
         let read = self.db.begin_read()?;
         let table = read.open_table(RECORDS)?;
@@ -108,7 +109,7 @@ impl Store {
             let (_, value) = entry?;
             let record = decode(value.value())?;
             messages += u64::from(record.is_message());
-            set.insert(record);
+            set.insert(record.without_text());
         }
         Ok((set, messages))
     }
