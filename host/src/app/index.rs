@@ -64,6 +64,16 @@ impl Replies {
         }
         reply
     }
+
+    /// The reply to `target` at `second` if it has been computed (never waits for one being
+    /// computed).
+    pub fn ready(&self, second: i64, target: &str) -> Option<Reply> {
+        let slot = self.second.try_lock().ok()?;
+        if slot.0 != second {
+            return None;
+        }
+        slot.1.get(target)?.get().cloned()
+    }
 }
 
 /// Conversations read from the database, one session at a time.
@@ -105,6 +115,9 @@ mod tests {
         assert_eq!(replies.get(7, "/a", || answer("a2")).body, "a1");
         assert_eq!(replies.get(7, "/b", || answer("b1")).body, "b1");
         assert_eq!(computed.load(Ordering::SeqCst), 2);
+        assert_eq!(replies.ready(7, "/b").map(|r| r.body), Some("b1".to_owned()));
+        assert_eq!(replies.ready(7, "/c"), None);
+        assert_eq!(replies.ready(8, "/b"), None, "a reply is only ready in its own second");
         assert_eq!(replies.get(8, "/a", || answer("a3")).body, "a3", "a new second computes again");
         assert_eq!(computed.load(Ordering::SeqCst), 3);
     }

@@ -273,6 +273,11 @@ impl Backend for App {
         App::analytics(self, target)
     }
 
+    fn analytics_ready(&self, target: &str) -> Option<Reply> {
+        let index = self.index.try_read().ok()?.as_ref()?.clone();
+        index.replies.ready(now_ms().div_euclid(1000), target)
+    }
+
     fn sync_status(&self) -> SyncStatus {
         self.status()
     }

@@ -21,6 +21,11 @@ pub enum Event {
 pub trait Backend: Send + Sync + 'static {
     /// `GET /api/analytics/...` (target = path and query string).
     fn analytics(&self, target: &str) -> Reply;
+    /// The reply to `target` when it is already known, without blocking (the server then skips
+    /// the hop to the blocking pool); `None` sends the request to [`Backend::analytics`].
+    fn analytics_ready(&self, _target: &str) -> Option<Reply> {
+        None
+    }
     /// `GET /api/sync/status`.
     fn sync_status(&self) -> SyncStatus;
     /// `GET /api/sync/preview`.

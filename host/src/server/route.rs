@@ -69,7 +69,10 @@ async fn analytics(request: &Request<Incoming>, state: &State) -> Result<Respons
         Some(query) => format!("{}?{query}", uri.path()),
         None => uri.path().to_owned(),
     };
-    let reply = blocking(state, move |backend| backend.analytics(&target)).await?;
+    let reply = match state.backend.analytics_ready(&target) {
+        Some(reply) => reply,
+        None => blocking(state, move |backend| backend.analytics(&target)).await?,
+    };
     Ok(from_reply(reply))
 }
 
