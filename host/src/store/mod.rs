@@ -66,6 +66,11 @@ engine_errors!(
     std::io::Error
 );
 
+/// redb's page cache. Its default (1 GiB) keeps every page a sync or an index load touched, so
+/// a long-running `serve` would grow with the database; the API answers from the in-memory
+/// index, and a sync writes B-trees in key order, so a small cache costs them little.
+const CACHE_BYTES: usize = 64 << 20;
+
 /// The opened database.
 pub struct Store {
     db: Database,
@@ -80,7 +85,7 @@ impl Store {
             std::fs::create_dir_all(parent)?;
         }
         let is_new = !path.exists();
-        let db = Database::create(path)?;
+        let db = Database::builder().set_cache_size(CACHE_BYTES).create(path)?;
         if is_new {
             owner_only(path)?;
         }
