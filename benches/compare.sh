@@ -3,6 +3,10 @@
 #
 #   benches/compare.sh [--size 1GiB] [--seed 42] [--runs 5]   the quality-bar comparison
 #   benches/compare.sh --smoke                                a 4 MB corpus, well under a minute (CI)
+#   benches/compare.sh --all                                  then every other bar: API load at 100k
+#                                                             sessions (scripts/load), drop mode in
+#                                                             Chromium (drop.sh), serve memory
+#                                                             (serve-memory.sh)
 #
 # The corpus goes to target/bench-corpus-<size> and is reused while its size and seed match.
 # Prints a markdown table of medians and ratios (also saved as target/bench-results-<size>.md).
@@ -14,13 +18,15 @@ size=1GiB
 seed=42
 runs=5
 smoke=0
+all=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --smoke) smoke=1; size=4MB; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --all) all=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -132,3 +138,12 @@ BEGIN {
   printf "| throughput, wall clock (daily / report) | %s | %s | |\n", rate(tc), rate(tr)
   printf "| throughput per core (bytes / user+system CPU) | %s | %s | |\n", rate(cc), rate(cr)
 }' | tee "$root/target/bench-results-$size.md"
+
+if [ "$all" = 1 ]; then
+  say "API load at 100k sessions (scripts/load)"
+  LOAD_SESSIONS=100000 LOAD_SYNCING=both "$root/scripts/load"
+  say "drop mode in headless Chromium (benches/drop.sh)"
+  "$root/benches/drop.sh"
+  say "serve memory as the corpus grows (benches/serve-memory.sh)"
+  "$root/benches/serve-memory.sh" --no-build --sessions 100000
+fi

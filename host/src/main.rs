@@ -11,13 +11,13 @@ mod discover;
 mod load;
 mod read;
 mod server;
-mod store;
 mod sync;
 mod table;
 mod watch;
 
 use std::process::ExitCode;
 
+use cc_analytics_host::store;
 use clap::Parser;
 
 /// mimalloc rather than the system allocator: ingest allocates many small, short-lived strings

@@ -1,0 +1,4 @@
+//! The parts of the `cc-analytics` program that other crates use: the redb store (its write
+//! path is benchmarked in `benches/`). Everything else lives in the binary.
+
+pub mod store;
