@@ -17,14 +17,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 size=1GiB
 seed=42
 runs=5
-smoke=0
 all=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    --smoke) smoke=1; size=4MB; shift ;;
+    --smoke) size=4MB; shift ;;
     --all) all=1; shift ;;
     -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
