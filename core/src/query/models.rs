@@ -11,7 +11,7 @@ use crate::query::tally::Tally;
 pub fn distribution(scope: &Scope<'_>) -> Vec<ModelUsage> {
     // Responses first; they and the sessions' main models share one string per model name, so
     // rows are found by address.
-    let mut rows: Tally<'_, (u64, UsageSum)> = Tally::new();
+    let mut rows: Tally<'_, (u64, UsageSum)> = Tally::default();
     for response in scope.responses() {
         rows.slot(&response.model).1.add(response);
     }

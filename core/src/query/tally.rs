@@ -14,11 +14,6 @@ impl<V> Default for Tally<'_, V> {
 }
 
 impl<'a, V: Default> Tally<'a, V> {
-    /// An empty tally.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// The value of `key`, created empty on first use.
     pub fn slot(&mut self, key: &'a str) -> &mut V {
         let same = |row: &(&str, V)| std::ptr::eq(row.0, key) || row.0 == key;
@@ -47,7 +42,7 @@ mod tests {
     #[test]
     fn sums_by_text_whatever_the_address() {
         let owned = String::from("b");
-        let mut tally = Tally::<u32>::new();
+        let mut tally = Tally::<u32>::default();
         for key in ["a", "a", "b", owned.as_str(), "a", "c", "b"] {
             *tally.slot(key) += 1;
         }
