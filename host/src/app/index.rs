@@ -33,46 +33,98 @@ impl Index {
     }
 }
 
-/// The replies of one second, by request target. The data cannot change under an index, and the
-/// clock is read to the second, so a request repeated within that second has the same answer:
-/// it is computed once, and identical requests arriving meanwhile wait for that one computation
-/// instead of repeating it.
+/// The replies of one second, by request target, and those computed ahead for the next second.
+/// The data cannot change under an index, and the clock is read to the second, so a request
+/// repeated within that second has the same answer: it is computed once, and identical requests
+/// arriving meanwhile wait for that one computation instead of repeating it. A target asked for
+/// again within its second is hot: its reply for the next second is handed out to be computed
+/// ahead, so its requests do not wait when the clock turns.
 #[derive(Debug, Default)]
 pub struct Replies {
-    second: Mutex<(i64, HashMap<String, Cell>)>,
+    kept: Mutex<Kept>,
 }
 
-/// One reply, computed by the first request that needs it.
-type Cell = Arc<OnceLock<Reply>>;
+#[derive(Debug, Default)]
+struct Kept {
+    second: i64,
+    current: HashMap<String, Cell>,
+    next: HashMap<String, Cell>,
+}
+
+impl Kept {
+    /// Moves the kept replies on to `second`; false for the second just passed (a request that
+    /// read the clock as it turned), which is answered without keeping anything.
+    fn advance(&mut self, second: i64) -> bool {
+        if second == self.second + 1 {
+            self.current = std::mem::take(&mut self.next);
+        } else if second == self.second - 1 {
+            return false;
+        } else if second != self.second {
+            self.current.clear();
+            self.next.clear();
+        }
+        self.second = second;
+        true
+    }
+
+    /// The next second's cell for `target`, when no one has taken it yet.
+    fn ahead(&mut self, target: &str) -> Option<Cell> {
+        if self.next.contains_key(target) || self.next.len() >= MAX_REPLIES {
+            return None;
+        }
+        let cell = Cell::default();
+        self.next.insert(target.to_owned(), cell.clone());
+        Some(cell)
+    }
+}
+
+/// One reply, computed by the first request that needs it (or ahead of its second).
+pub type Cell = Arc<OnceLock<Reply>>;
+
+/// A reply, and the next second's cell to fill when this caller is the one to compute it ahead.
+#[derive(Debug)]
+pub struct Answered {
+    /// The reply.
+    pub reply: Reply,
+    /// The same target's cell for the next second: the caller computes it ahead.
+    pub ahead: Option<Cell>,
+}
 
 impl Replies {
     /// The reply to `target` at `second`, computed by `answer` unless already known.
-    pub fn get(&self, second: i64, target: &str, answer: impl FnOnce() -> Reply) -> Reply {
-        let cell = {
-            let mut slot = self.second.lock().expect("replies lock");
-            if slot.0 != second || (slot.1.len() >= MAX_REPLIES && !slot.1.contains_key(target)) {
-                *slot = (second, HashMap::new());
+    pub fn get(&self, second: i64, target: &str, answer: impl FnOnce() -> Reply) -> Answered {
+        let (cell, hit) = {
+            let mut kept = self.kept.lock().expect("replies lock");
+            if !kept.advance(second) {
+                return Answered { reply: answer(), ahead: None };
             }
-            slot.1.entry(target.to_owned()).or_default().clone()
+            if kept.current.len() >= MAX_REPLIES && !kept.current.contains_key(target) {
+                kept.current.clear();
+            }
+            let hit = kept.current.contains_key(target);
+            (kept.current.entry(target.to_owned()).or_default().clone(), hit)
         };
         let reply = cell.get_or_init(answer).clone();
+        let mut kept = self.kept.lock().expect("replies lock");
         if reply.body.len() > MAX_KEPT_BODY {
-            let mut slot = self.second.lock().expect("replies lock");
-            if slot.1.get(target).is_some_and(|kept| Arc::ptr_eq(kept, &cell)) {
-                slot.1.remove(target);
+            if kept.current.get(target).is_some_and(|k| Arc::ptr_eq(k, &cell)) {
+                kept.current.remove(target);
             }
+            return Answered { reply, ahead: None };
         }
-        reply
+        let ahead = if hit && kept.second == second { kept.ahead(target) } else { None };
+        Answered { reply, ahead }
     }
 
     /// The reply to `target` at `second` if it has been computed (never waits for one being
     /// computed).
-    pub fn ready(&self, second: i64, target: &str) -> Option<Reply> {
-        let slot = self.second.try_lock().ok()?;
-        if slot.0 != second {
+    pub fn ready(&self, second: i64, target: &str) -> Option<Answered> {
+        let mut kept = self.kept.try_lock().ok()?;
+        if !kept.advance(second) {
             return None;
         }
-        slot.1.get(target)?.get().cloned()
+        let reply = kept.current.get(target)?.get()?.clone();
+        Some(Answered { reply, ahead: kept.ahead(target) })
     }
 }
 
@@ -111,15 +163,33 @@ mod tests {
             computed.fetch_add(1, Ordering::SeqCst);
             reply(body.to_owned())
         };
-        assert_eq!(replies.get(7, "/a", || answer("a1")).body, "a1");
-        assert_eq!(replies.get(7, "/a", || answer("a2")).body, "a1");
-        assert_eq!(replies.get(7, "/b", || answer("b1")).body, "b1");
+        assert_eq!(replies.get(7, "/a", || answer("a1")).reply.body, "a1");
+        assert_eq!(replies.get(7, "/a", || answer("a2")).reply.body, "a1");
+        assert_eq!(replies.get(7, "/b", || answer("b1")).reply.body, "b1");
         assert_eq!(computed.load(Ordering::SeqCst), 2);
-        assert_eq!(replies.ready(7, "/b").map(|r| r.body), Some("b1".to_owned()));
-        assert_eq!(replies.ready(7, "/c"), None);
-        assert_eq!(replies.ready(8, "/b"), None, "a reply is only ready in its own second");
-        assert_eq!(replies.get(8, "/a", || answer("a3")).body, "a3", "a new second computes again");
+        assert_eq!(replies.ready(7, "/b").map(|r| r.reply.body), Some("b1".to_owned()));
+        assert!(replies.ready(7, "/c").is_none());
+        assert!(replies.ready(8, "/b").is_none(), "a reply is only ready in its own second");
+        assert_eq!(replies.get(8, "/a", || answer("a3")).reply.body, "a3", "a new second computes again");
         assert_eq!(computed.load(Ordering::SeqCst), 3);
+        assert_eq!(replies.get(7, "/a", || answer("a4")).reply.body, "a4", "a late request is answered");
+        assert_eq!(replies.get(8, "/a", || answer("a5")).reply.body, "a3", "and keeps nothing");
+    }
+
+    #[test]
+    fn a_hot_target_is_computed_ahead_once() {
+        let replies = Replies::default();
+        let first = replies.get(3, "/hot", || reply("3".to_owned()));
+        assert!(first.ahead.is_none(), "one request is not hot");
+        let again = replies.get(3, "/hot", || unreachable!());
+        let ahead = again.ahead.expect("asked again within its second");
+        assert!(replies.ready(3, "/hot").expect("kept").ahead.is_none(), "handed out once");
+        assert!(replies.ready(4, "/hot").is_none(), "not computed yet");
+        ahead.set(reply("4".to_owned())).unwrap();
+        let next = replies.ready(4, "/hot").expect("computed ahead");
+        assert_eq!(next.reply.body, "4");
+        assert!(next.ahead.is_some(), "still hot: the second after is handed out");
+        assert!(replies.ready(6, "/hot").is_none(), "a skipped second keeps nothing");
     }
 
     #[test]
@@ -145,10 +215,10 @@ mod tests {
         let replies = Replies::default();
         let big = "x".repeat(MAX_KEPT_BODY + 1);
         replies.get(1, "/export", || reply(big.clone()));
-        assert_eq!(replies.get(1, "/export", || reply("again".to_owned())).body, "again");
+        assert_eq!(replies.get(1, "/export", || reply("again".to_owned())).reply.body, "again");
         for i in 0..=MAX_REPLIES {
             replies.get(1, &format!("/t{i}"), || reply(String::new()));
         }
-        assert!(replies.second.lock().unwrap().1.len() <= MAX_REPLIES);
+        assert!(replies.kept.lock().unwrap().current.len() <= MAX_REPLIES);
     }
 }

@@ -99,10 +99,25 @@ impl App {
             Err(e) => return Reply::error(&database(e)),
         };
         let second = now_ms().div_euclid(1000);
-        index.replies.get(second, target, || {
-            let context = QueryContext { now: second * 1000, default_zone: self.settings.zone };
-            self.answer(&index, target, &context)
-        })
+        let answered = index.replies.get(second, target, || self.answer_in(&index, target, second));
+        self.compute_ahead(&index, target, second, answered.ahead);
+        answered.reply
+    }
+
+    /// Answers `target` with the clock at the start of `second`.
+    fn answer_in(&self, index: &Index, target: &str, second: i64) -> Reply {
+        let context = QueryContext { now: second * 1000, default_zone: self.settings.zone };
+        self.answer(index, target, &context)
+    }
+
+    /// Fills `ahead`, the cell of `target` for the second after `second`, on a thread of its own.
+    /// Should that thread not start, the first request of that second computes the reply.
+    fn compute_ahead(&self, index: &Arc<Index>, target: &str, second: i64, ahead: Option<index::Cell>) {
+        let (Some(cell), Some(app)) = (ahead, self.me.upgrade()) else { return };
+        let (index, target) = (index.clone(), target.to_owned());
+        let _ = std::thread::Builder::new().name("reply-ahead".into()).spawn(move || {
+            cell.get_or_init(|| app.answer_in(&index, &target, second + 1));
+        });
     }
 
     /// [`App::analytics`] with an explicit clock and default zone.
@@ -275,7 +290,10 @@ impl Backend for App {
 
     fn analytics_ready(&self, target: &str) -> Option<Reply> {
         let index = self.index.try_read().ok()?.as_ref()?.clone();
-        index.replies.ready(now_ms().div_euclid(1000), target)
+        let second = now_ms().div_euclid(1000);
+        let answered = index.replies.ready(second, target)?;
+        self.compute_ahead(&index, target, second, answered.ahead);
+        Some(answered.reply)
     }
 
     fn sync_status(&self) -> SyncStatus {
