@@ -29,8 +29,8 @@ struct Parts<'a> {
 }
 
 /// The facts of each kind.
-#[derive(Default)]
-struct Kinds {
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Kinds {
     users: Vec<UserFact>,
     systems: Vec<SystemFact>,
     synthetics: Vec<SyntheticFact>,
@@ -39,18 +39,29 @@ struct Kinds {
     titles: Vec<TitleFact>,
 }
 
-pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
-    let mut kinds = Kinds::default();
-    for fact in facts.into_facts() {
+impl Kinds {
+    pub fn add(&mut self, fact: Fact) {
         match fact {
-            Fact::User(f) => kinds.users.push(f),
-            Fact::System(f) => kinds.systems.push(f),
-            Fact::Synthetic(f) => kinds.synthetics.push(f),
-            Fact::Response(f) => kinds.responses.push(f),
-            Fact::Summary(f) => kinds.summaries.push(f),
-            Fact::Title(f) => kinds.titles.push(f),
+            Fact::User(f) => self.users.push(f),
+            Fact::System(f) => self.systems.push(f),
+            Fact::Synthetic(f) => self.synthetics.push(f),
+            Fact::Response(f) => self.responses.push(f),
+            Fact::Summary(f) => self.summaries.push(f),
+            Fact::Title(f) => self.titles.push(f),
         }
     }
+}
+
+impl From<Facts> for Kinds {
+    fn from(facts: Facts) -> Self {
+        let mut kinds = Kinds::default();
+        facts.into_facts().for_each(|fact| kinds.add(fact));
+        kinds
+    }
+}
+
+/// Builds the dataset from facts with distinct keys.
+pub(crate) fn build(mut kinds: Kinds, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
     let summaries = summary_titles(&kinds);
     let mut responses = counted_responses(std::mem::take(&mut kinds.responses));
     share_models(&mut responses);

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::strings::Strings;
 use crate::api::MessageKind;
 use crate::pricing::BilledUsage;
 use crate::time::Millis;
@@ -22,6 +23,12 @@ pub(crate) struct Order {
     pub line: u32,
 }
 
+impl Order {
+    fn share(&mut self, strings: &mut Strings) {
+        strings.share(&mut self.file);
+    }
+}
+
 /// Context every counted line carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Attrs {
@@ -32,6 +39,15 @@ pub(crate) struct Attrs {
     pub sidechain: bool,
     pub agent_id: Option<Arc<str>>,
     pub is_root: bool,
+}
+
+impl Attrs {
+    fn share(&mut self, strings: &mut Strings) {
+        strings.share(&mut self.session);
+        for text in [&mut self.cwd, &mut self.git_branch, &mut self.version, &mut self.agent_id].into_iter().flatten() {
+            strings.share(text);
+        }
+    }
 }
 
 /// A `user` line.
@@ -197,6 +213,42 @@ impl Fact {
             Fact::Response(f) => Some(&f.attrs.session),
             Fact::Title(f) => Some(&f.session),
             Fact::Summary(_) => None,
+        }
+    }
+
+    /// Makes the strings facts repeat (session, paths, version, model, tool names) shared copies;
+    /// ids unique to the fact stay as they are.
+    pub fn share(&mut self, strings: &mut Strings) {
+        match self {
+            Fact::User(UserFact { order, attrs, .. })
+            | Fact::System(SystemFact { order, attrs, .. })
+            | Fact::Synthetic(SyntheticFact { order, attrs, .. }) => {
+                order.share(strings);
+                attrs.share(strings);
+            }
+            Fact::Response(f) => {
+                f.first.share(strings);
+                f.best.1.share(strings);
+                f.attrs.share(strings);
+                strings.share(&mut f.model);
+                if let ResponseKey::Request(id, _) | ResponseKey::Session(id, _) = &f.key {
+                    if f.message_id.as_ref().is_some_and(|message_id| message_id == id) {
+                        f.message_id = Some(id.clone());
+                    }
+                }
+                if let ResponseKey::Session(_, session) = &mut f.key {
+                    strings.share(session);
+                }
+                for part in &mut f.parts {
+                    part.order.share(strings);
+                    part.tool_uses.iter_mut().for_each(|(_, name)| strings.share(name));
+                }
+            }
+            Fact::Summary(f) => f.order.share(strings),
+            Fact::Title(f) => {
+                strings.share(&mut f.session);
+                f.order.share(strings);
+            }
         }
     }
 

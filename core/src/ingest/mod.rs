@@ -8,6 +8,7 @@ mod analyzer;
 mod build;
 mod facts;
 mod record;
+mod strings;
 
 pub use analyzer::{Analysis, Analyzer, IngestStats, LineError, MAX_LINE_BYTES, MessageCapture};
-pub use record::{DecodeError, RECORD_FORMAT, Record, RecordSet};
+pub use record::{DecodeError, DistinctRecords, RECORD_FORMAT, Record, RecordSet};

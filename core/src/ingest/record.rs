@@ -5,8 +5,9 @@
 use std::fmt;
 
 use super::analyzer::MessageCapture;
-use super::build::build;
+use super::build::{Kinds, build};
 use super::facts::{Fact, Facts};
+use super::strings::Strings;
 use crate::dataset::Dataset;
 use crate::pricing::PriceTable;
 
@@ -106,7 +107,34 @@ impl RecordSet {
     /// Applies the accounting rules: the same as [`crate::Analyzer::finish`] on the lines these
     /// records came from.
     pub fn build(self, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
-        build(self.0, prices, capture)
+        build(Kinds::from(self.0), prices, capture)
+    }
+}
+
+/// Records with distinct keys (as stored: one per key), gathered for [`DistinctRecords::build`]
+/// without the table that merging needs, and with one copy of each repeated string.
+#[derive(Debug, Default, Clone)]
+pub struct DistinctRecords {
+    kinds: Kinds,
+    strings: Strings,
+}
+
+impl DistinctRecords {
+    /// None yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a record whose key no other record here has.
+    pub fn push(&mut self, record: Record) {
+        let mut fact = record.0;
+        fact.share(&mut self.strings);
+        self.kinds.add(fact);
+    }
+
+    /// Applies the accounting rules, as [`RecordSet::build`] does.
+    pub fn build(self, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
+        build(self.kinds, prices, capture)
     }
 }
 
@@ -139,11 +167,14 @@ mod tests {
     }
 
     fn answers(set: RecordSet) -> Vec<String> {
-        let data = set.build(&PriceTable::builtin(), &MessageCapture::All);
+        answers_of(&set.build(&PriceTable::builtin(), &MessageCapture::All))
+    }
+
+    fn answers_of(data: &Dataset) -> Vec<String> {
         let context = QueryContext { now: 0, default_zone: chrono_tz::UTC };
         ["overview", "sessions", "sessions/s", "tool-usage"]
             .iter()
-            .map(|e| answer(&data, &format!("/api/analytics/{e}"), &context).body)
+            .map(|e| answer(data, &format!("/api/analytics/{e}"), &context).body)
             .collect()
     }
 
@@ -153,6 +184,9 @@ mod tests {
         let decoded: RecordSet = stored.iter().map(|(_, bytes)| Record::decode(bytes).unwrap()).collect();
         let expected = answers(records(FILE));
         assert_eq!(answers(decoded.clone()), expected);
+        let mut distinct = DistinctRecords::new();
+        stored.iter().for_each(|(_, bytes)| distinct.push(Record::decode(bytes).unwrap()));
+        assert_eq!(answers_of(&distinct.build(&PriceTable::builtin(), &MessageCapture::All)), expected);
 
         let mut reread = decoded;
         for record in records(FILE).into_records() {

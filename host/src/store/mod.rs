@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use cc_analytics_core::{Record, RecordSet};
+use cc_analytics_core::{DistinctRecords, Record, RecordSet};
 use redb::{Database, ReadableDatabase, ReadableTable};
 
 pub use position::Position;
@@ -105,16 +105,16 @@ impl Store {
 
     /// Every record without its conversation text (see [`Record::without_text`]), and how many
     /// of them are messages.
-    pub fn records(&self) -> Result<(RecordSet, u64), StoreError> {
+    pub fn records(&self) -> Result<(DistinctRecords, u64), StoreError> {
         let read = self.db.begin_read()?;
         let table = read.open_table(RECORDS)?;
-        let mut set = RecordSet::new();
+        let mut set = DistinctRecords::new();
         let mut messages = 0;
         for entry in table.iter()? {
             let (_, value) = entry?;
             let record = decode(value.value())?;
             messages += u64::from(record.is_message());
-            set.insert(record.without_text());
+            set.push(record.without_text());
         }
         Ok((set, messages))
     }
