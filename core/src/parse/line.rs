@@ -191,11 +191,11 @@ pub fn parse_line(bytes: &[u8]) -> Result<Option<Line<'_>>, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    if let Some(at) = memchr::memchr(0, bytes) {
-        return Err(format!("NUL byte at column {}", at + 1));
-    }
     let text = utf8(bytes)?;
     let mut skim = Skim::new(text);
+    if let Some(at) = memchr::memchr(0, bytes).filter(|_| skim.has_controls()) {
+        return Err(format!("NUL byte at column {}", at + 1));
+    }
     if skim.peek() != Some(b'{') {
         return Err("not a JSON object".into());
     }
@@ -470,6 +470,10 @@ mod tests {
         assert!(parse_line(b"   ").unwrap().is_none());
         assert!(parse_line(b"{\"type\":\"user\"").is_err());
         assert!(parse_line(b"\x00\x01binary").is_err());
+        let nul = b"{\"type\":\"user\",\"x\":\"a\x00\"}";
+        assert_eq!(parse_line(nul).unwrap_err(), "NUL byte at column 22");
+        let control = b"{\"type\":\"user\",\"toolUseResult\":\"a\x07b\"}";
+        assert!(parse_line(control).unwrap_err().starts_with("control character in a string"));
         assert!(parse_line(b"[1,2]").is_err());
         let negative =
             br#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","message":{"usage":{"input_tokens":-1}}}"#;

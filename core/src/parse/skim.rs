@@ -4,8 +4,9 @@
 //! tool results and pasted files cheap: most bytes of a transcript are inside strings nobody
 //! needs.
 //!
-//! Leniency: raw control characters other than NUL inside strings are accepted (JSON forbids
-//! them; Claude Code never writes them). Keys are compared as written, without unescaping.
+//! Raw control characters inside strings are rejected, as JSON requires; a text without any (all
+//! that Claude Code writes) is told apart in one pass, so its strings are not checked byte by
+//! byte. Keys are compared as written, without unescaping.
 
 use memchr::Memchr2;
 
@@ -22,14 +23,23 @@ pub struct Skim<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// The text has bytes below 0x20 (control characters, tabs, carriage returns).
+    controls: bool,
 }
 
 impl<'a> Skim<'a> {
     /// A cursor at the start of `text` (leading white space skipped).
     pub fn new(text: &'a str) -> Self {
-        let mut skim = Skim { text, bytes: text.as_bytes(), pos: 0 };
+        let bytes = text.as_bytes();
+        let lowest = bytes.iter().fold(u8::MAX, |lowest, &b| lowest.min(b));
+        let mut skim = Skim { text, bytes, pos: 0, controls: lowest < 0x20 };
         skim.ws();
         skim
+    }
+
+    /// Whether the text has control characters (which only white space outside strings may be).
+    pub fn has_controls(&self) -> bool {
+        self.controls
     }
 
     /// The next byte (not white space).
@@ -168,8 +178,13 @@ impl<'a> Skim<'a> {
                 continue;
             }
             if self.bytes[at] == b'"' {
+                let raw = &self.bytes[start..at];
+                if let Some(control) = self.controls.then(|| raw.iter().position(|&b| b < 0x20)).flatten() {
+                    self.pos = start + control;
+                    return Err(self.error("control character in a string"));
+                }
                 self.pos = at + 1;
-                return Ok(&self.bytes[start..at]);
+                return Ok(raw);
             }
             self.pos = at + 1;
             match self.next() {
@@ -280,9 +295,15 @@ mod tests {
             r#"{"a":1} x"#,
             r#"{a:1}"#,
             r#"{"a":[1 2]}"#,
+            "{\"a\":\"tab\there\"}",
+            "{\"a\":\"bell\u{7}\"}",
+            "{\"a\u{1f}\":1}",
+            "{\"a\":1,\u{b}\"b\":2}",
         ] {
             assert!(object_fields(bad, ["a"]).is_err(), "{bad:?} should be rejected");
         }
+        let [a] = object_fields("{\"a\":\t\"x\"\r}", ["a"]).expect("tabs and returns between tokens");
+        assert_eq!(a, Some("\"x\""));
         let deep = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
         assert!(object_fields(&deep, ["a"]).is_err());
     }
