@@ -53,8 +53,18 @@ impl Kinds {
 }
 
 impl From<Facts> for Kinds {
+    /// Sized up front: the vectors would otherwise copy every fact again as they grow.
     fn from(facts: Facts) -> Self {
-        let mut kinds = Kinds::default();
+        let mut counts = [0usize; 6];
+        facts.keys().for_each(|key| counts[key.kind()] += 1);
+        let mut kinds = Kinds {
+            users: Vec::with_capacity(counts[0]),
+            systems: Vec::with_capacity(counts[1]),
+            synthetics: Vec::with_capacity(counts[2]),
+            responses: Vec::with_capacity(counts[3]),
+            summaries: Vec::with_capacity(counts[4]),
+            titles: Vec::with_capacity(counts[5]),
+        };
         facts.into_facts().for_each(|fact| kinds.add(fact));
         kinds
     }
@@ -262,7 +272,8 @@ fn counted_responses(facts: Vec<ResponseFact>) -> Vec<ResponseFact> {
                 && r.message_id.as_ref().is_some_and(|id| main_chain.contains(&(r.attrs.session.clone(), id.clone()))))
         })
         .collect();
-    responses.sort_by(|a, b| a.first.cmp(&b.first));
+    // A line is the first line of one response at most, so the order is total.
+    responses.sort_unstable_by(|a, b| a.first.cmp(&b.first));
     for response in &mut responses {
         response.parts.sort_by(|a, b| a.order.cmp(&b.order));
         let mut seen = HashSet::default();

@@ -181,6 +181,20 @@ pub(crate) enum FactKey {
     Title(Arc<str>, bool, Arc<str>),
 }
 
+impl FactKey {
+    /// Which kind of fact it identifies, in declaration order (0 = user … 5 = title).
+    pub fn kind(&self) -> usize {
+        match self {
+            FactKey::User(_) => 0,
+            FactKey::System(_) => 1,
+            FactKey::Synthetic(_) => 2,
+            FactKey::Response(_) => 3,
+            FactKey::Summary(..) => 4,
+            FactKey::Title(..) => 5,
+        }
+    }
+}
+
 /// One deduplicated fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) enum Fact {
@@ -288,6 +302,11 @@ impl Facts {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The keys, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = &FactKey> {
+        self.0.keys()
     }
 
     /// Every fact, in no particular order.
