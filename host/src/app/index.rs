@@ -78,14 +78,15 @@ impl Kept {
     }
 }
 
-/// One reply, computed by the first request that needs it (or ahead of its second).
-pub type Cell = Arc<OnceLock<Reply>>;
+/// One reply, computed by the first request that needs it (or ahead of its second), and shared
+/// by every request answered with it.
+pub type Cell = Arc<OnceLock<Arc<Reply>>>;
 
 /// A reply, and the next second's cell to fill when this caller is the one to compute it ahead.
 #[derive(Debug)]
 pub struct Answered {
     /// The reply.
-    pub reply: Reply,
+    pub reply: Arc<Reply>,
     /// The same target's cell for the next second: the caller computes it ahead.
     pub ahead: Option<Cell>,
 }
@@ -96,7 +97,7 @@ impl Replies {
         let (cell, hit) = {
             let mut kept = self.kept.lock().expect("replies lock");
             if !kept.advance(second) {
-                return Answered { reply: answer(), ahead: None };
+                return Answered { reply: Arc::new(answer()), ahead: None };
             }
             if kept.current.len() >= MAX_REPLIES && !kept.current.contains_key(target) {
                 kept.current.clear();
@@ -104,7 +105,7 @@ impl Replies {
             let hit = kept.current.contains_key(target);
             (kept.current.entry(target.to_owned()).or_default().clone(), hit)
         };
-        let reply = cell.get_or_init(answer).clone();
+        let reply = cell.get_or_init(|| Arc::new(answer())).clone();
         let mut kept = self.kept.lock().expect("replies lock");
         if reply.body.len() > MAX_KEPT_BODY {
             if kept.current.get(target).is_some_and(|k| Arc::ptr_eq(k, &cell)) {
@@ -167,7 +168,7 @@ mod tests {
         assert_eq!(replies.get(7, "/a", || answer("a2")).reply.body, "a1");
         assert_eq!(replies.get(7, "/b", || answer("b1")).reply.body, "b1");
         assert_eq!(computed.load(Ordering::SeqCst), 2);
-        assert_eq!(replies.ready(7, "/b").map(|r| r.reply.body), Some("b1".to_owned()));
+        assert_eq!(replies.ready(7, "/b").map(|r| r.reply.body.clone()), Some("b1".to_owned()));
         assert!(replies.ready(7, "/c").is_none());
         assert!(replies.ready(8, "/b").is_none(), "a reply is only ready in its own second");
         assert_eq!(replies.get(8, "/a", || answer("a3")).reply.body, "a3", "a new second computes again");
@@ -185,7 +186,7 @@ mod tests {
         let ahead = again.ahead.expect("asked again within its second");
         assert!(replies.ready(3, "/hot").expect("kept").ahead.is_none(), "handed out once");
         assert!(replies.ready(4, "/hot").is_none(), "not computed yet");
-        ahead.set(reply("4".to_owned())).unwrap();
+        ahead.set(Arc::new(reply("4".to_owned()))).unwrap();
         let next = replies.ready(4, "/hot").expect("computed ahead");
         assert_eq!(next.reply.body, "4");
         assert!(next.ahead.is_some(), "still hot: the second after is handed out");

@@ -93,10 +93,10 @@ impl App {
 
     /// Answers an analytics request from the index (conversations from the database), with the
     /// clock read to the second: replies are kept for that second (see [`index::Replies`]).
-    pub fn analytics(&self, target: &str) -> Reply {
+    pub fn analytics(&self, target: &str) -> Arc<Reply> {
         let index = match self.index() {
             Ok(index) => index,
-            Err(e) => return Reply::error(&database(e)),
+            Err(e) => return Arc::new(Reply::error(&database(e))),
         };
         let second = now_ms().div_euclid(1000);
         let answered = index.replies.get(second, target, || self.answer_in(&index, target, second));
@@ -116,7 +116,7 @@ impl App {
         let (Some(cell), Some(app)) = (ahead, self.me.upgrade()) else { return };
         let (index, target) = (index.clone(), target.to_owned());
         let _ = std::thread::Builder::new().name("reply-ahead".into()).spawn(move || {
-            cell.get_or_init(|| app.answer_in(&index, &target, second + 1));
+            cell.get_or_init(|| Arc::new(app.answer_in(&index, &target, second + 1)));
         });
     }
 
@@ -284,11 +284,11 @@ impl App {
 }
 
 impl Backend for App {
-    fn analytics(&self, target: &str) -> Reply {
+    fn analytics(&self, target: &str) -> Arc<Reply> {
         App::analytics(self, target)
     }
 
-    fn analytics_ready(&self, target: &str) -> Option<Reply> {
+    fn analytics_ready(&self, target: &str) -> Option<Arc<Reply>> {
         let index = self.index.try_read().ok()?.as_ref()?.clone();
         let second = now_ms().div_euclid(1000);
         let answered = index.replies.ready(second, target)?;

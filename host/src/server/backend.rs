@@ -1,6 +1,8 @@
 //! What the HTTP server needs from the rest of the program. The server only speaks HTTP; the
 //! backend answers: analytics from the stored data, sync control, and live events.
 
+use std::sync::Arc;
+
 use cc_analytics_core::api::{DatabaseStats, SyncPreview, SyncRequest, SyncStatus};
 use cc_analytics_core::{ApiError, Reply};
 use tokio::sync::broadcast;
@@ -19,11 +21,12 @@ pub enum Event {
 /// The program behind the API. Methods may block (storage IO): the server calls them from
 /// `spawn_blocking`.
 pub trait Backend: Send + Sync + 'static {
-    /// `GET /api/analytics/...` (target = path and query string).
-    fn analytics(&self, target: &str) -> Reply;
+    /// `GET /api/analytics/...` (target = path and query string). Shared: a kept reply is sent
+    /// to every request it answers without being copied.
+    fn analytics(&self, target: &str) -> Arc<Reply>;
     /// The reply to `target` when it is already known, without blocking (the server then skips
     /// the hop to the blocking pool); `None` sends the request to [`Backend::analytics`].
-    fn analytics_ready(&self, _target: &str) -> Option<Reply> {
+    fn analytics_ready(&self, _target: &str) -> Option<Arc<Reply>> {
         None
     }
     /// `GET /api/sync/status`.

@@ -2,6 +2,7 @@
 //! the headers every response carries. No response has CORS headers: the API is same-origin only.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 
 use cc_analytics_core::{ApiError, Reply};
 use http_body_util::combinators::BoxBody;
@@ -25,14 +26,22 @@ pub fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into()).boxed()
 }
 
+/// A shared reply's body, sent without copying it.
+struct SharedBody(Arc<Reply>);
+
+impl AsRef<[u8]> for SharedBody {
+    fn as_ref(&self) -> &[u8] {
+        self.0.body.as_bytes()
+    }
+}
+
 /// The core's reply as it is: status, content type, extra headers, body.
-pub fn from_reply(reply: Reply) -> Response<Body> {
-    let Reply { status, content_type, headers, body } = reply;
-    let mut response = Response::new(full(body));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+pub fn from_reply(reply: Arc<Reply>) -> Response<Body> {
+    let mut response = Response::new(full(Bytes::from_owner(SharedBody(reply.clone()))));
+    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let map = response.headers_mut();
-    map.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    for (name, value) in headers {
+    map.insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
+    for (name, value) in &reply.headers {
         if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             map.append(name, value);
         }
@@ -42,14 +51,14 @@ pub fn from_reply(reply: Reply) -> Response<Body> {
 
 /// `{"success": true, "data": ...}` with `status`.
 pub fn success<T: Serialize>(status: StatusCode, data: &T) -> Response<Body> {
-    let mut response = from_reply(Reply::success(data));
+    let mut response = from_reply(Arc::new(Reply::success(data)));
     *response.status_mut() = status;
     response
 }
 
 /// The error envelope of `error`: the core's one mapping.
 pub fn error(error: &ApiError) -> Response<Body> {
-    from_reply(Reply::error(error))
+    from_reply(Arc::new(Reply::error(error)))
 }
 
 /// A request refused before routing.

@@ -43,8 +43,8 @@ impl Fake {
 }
 
 impl Backend for Fake {
-    fn analytics(&self, target: &str) -> Reply {
-        match target.split('?').next().unwrap_or_default() {
+    fn analytics(&self, target: &str) -> Arc<Reply> {
+        Arc::new(match target.split('?').next().unwrap_or_default() {
             "/api/analytics/slow" => {
                 std::thread::sleep(Duration::from_millis(300));
                 Reply::success(&json!({ "target": target }))
@@ -58,7 +58,7 @@ impl Backend for Fake {
             },
             "/api/analytics/sessions/missing" => Reply::error(&ApiError::NotFound("Session not found".to_owned())),
             _ => Reply::success(&json!({ "target": target })),
-        }
+        })
     }
 
     fn sync_status(&self) -> SyncStatus {
