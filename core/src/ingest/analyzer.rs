@@ -289,6 +289,7 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                     }
                 }
             }
+            tool_results.shrink_to_fit();
             let title = (kind == MessageKind::Prompt && !attrs.sidechain).then(|| prompt_title(content)).flatten();
             let text = captured.then(|| rendered(content));
             facts.add(Fact::User(UserFact { order, uuid, attrs, kind, tool_results, title, text }));
@@ -306,7 +307,7 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                 (Some(id), None) => ResponseKey::Session(Arc::from(id), attrs.session.clone()),
                 (None, _) => ResponseKey::Line(uuid.clone()),
             };
-            let tool_uses = match &message.content {
+            let mut tool_uses: Vec<_> = match &message.content {
                 Content::Blocks(blocks) => blocks
                     .iter()
                     .enumerate()
@@ -318,6 +319,7 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                     .collect(),
                 _ => Vec::new(),
             };
+            tool_uses.shrink_to_fit();
             let text = if capture.wants(&attrs.session) {
                 let mut parts = Vec::new();
                 render_blocks(&message.content, &mut parts);
@@ -326,11 +328,15 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                 Vec::new()
             };
             let usage = message.usage.unwrap_or_default();
+            let message_id = match &key {
+                ResponseKey::Request(id, _) | ResponseKey::Session(id, _) => Some(id.clone()),
+                ResponseKey::Line(_) => None,
+            };
             let fact = ResponseFact {
                 key,
                 first: order.clone(),
                 model: state.intern(model),
-                message_id: message.id.as_deref().map(Arc::from),
+                message_id,
                 last_ts: order.ts,
                 best: (usage.output, order.clone()),
                 usage,

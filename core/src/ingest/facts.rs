@@ -147,7 +147,11 @@ impl ResponseFact {
             match self.parts.iter_mut().find(|p| same(p)) {
                 Some(existing) if part.order < existing.order => *existing = part,
                 Some(_) => {}
-                None => self.parts.push(part),
+                None => {
+                    // Most responses have a line or two: no room is kept for more.
+                    self.parts.reserve_exact(1);
+                    self.parts.push(part);
+                }
             }
         }
     }
