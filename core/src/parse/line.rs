@@ -350,9 +350,12 @@ fn typed_message(raw: RawMessage<'_>) -> Result<Message<'_>, String> {
     let content = typed_content(content)?;
     let usage = typed::<Option<RawUsage<'_>>>(usage, "message.usage")?.flatten().map(|u| {
         let cache_creation = u.cache_creation_input_tokens.unwrap_or(0);
-        let (cache_write_5m, cache_write_1h) = match u.cache_creation {
-            Some(split) => (split.ephemeral_5m_input_tokens.unwrap_or(0), split.ephemeral_1h_input_tokens.unwrap_or(0)),
-            None => (cache_creation, 0),
+        // Split by the ephemeral fields when there are any (a missing one is 0); all 5-minute
+        // writes otherwise, `cache_creation: {}` included.
+        let split = u.cache_creation.map(|c| (c.ephemeral_5m_input_tokens, c.ephemeral_1h_input_tokens));
+        let (cache_write_5m, cache_write_1h) = match split {
+            Some((five, one)) if five.is_some() || one.is_some() => (five.unwrap_or(0), one.unwrap_or(0)),
+            _ => (cache_creation, 0),
         };
         BilledUsage {
             input: u.input_tokens.unwrap_or(0),
@@ -484,6 +487,22 @@ mod tests {
         let invalid_utf8 = b"{\"type\":\"user\",\"x\":\"\xff\"}";
         assert!(parse_line(invalid_utf8).is_err());
         assert!(parse_line(br#"{"type":"user","message":{"content":"x"}}"#).unwrap_err().contains("timestamp"));
+    }
+
+    #[test]
+    fn cache_writes_without_a_split_are_five_minute_writes() {
+        let usage = |split: &str| {
+            let text = format!(
+                r#"{{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","message":{{"usage":{{"cache_creation_input_tokens":10{split}}}}}}}"#
+            );
+            let usage = parse_line(text.as_bytes()).unwrap().unwrap().message.unwrap().usage.unwrap();
+            (usage.cache_write_5m, usage.cache_write_1h)
+        };
+        assert_eq!(usage(""), (10, 0));
+        assert_eq!(usage(r#","cache_creation":{}"#), (10, 0));
+        assert_eq!(usage(r#","cache_creation":null"#), (10, 0));
+        assert_eq!(usage(r#","cache_creation":{"ephemeral_1h_input_tokens":10}"#), (0, 10));
+        assert_eq!(usage(r#","cache_creation":{"ephemeral_5m_input_tokens":3,"ephemeral_1h_input_tokens":7}"#), (3, 7));
     }
 
     #[test]
