@@ -10,7 +10,7 @@ use std::time::Duration;
 use cc_analytics_core::ApiError;
 use notify::{Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
-use crate::app::App;
+use crate::app::{App, run_in_background};
 use crate::sync::SyncOptions;
 
 /// Quiet time after the last change before syncing.
@@ -58,6 +58,7 @@ pub fn start(app: Arc<App>, claude_dirs: &[PathBuf]) -> Option<Watch> {
 
 /// Syncs after each burst of changes until the watcher goes away.
 fn follow(app: &App, changes: &Receiver<()>) {
+    run_in_background();
     while changes.recv().is_ok() {
         loop {
             match changes.recv_timeout(SETTLE) {

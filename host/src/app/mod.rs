@@ -26,6 +26,18 @@ use crate::sync::{self, Progress, SyncOptions, SyncReport};
 const DAY_MS: i64 = 86_400_000;
 /// How often a running sync reports progress.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+/// The nice value of threads syncing behind a server.
+#[cfg(target_os = "linux")]
+const BACKGROUND_NICE: i32 = 10;
+
+/// Puts the calling thread (and the threads it starts, which inherit it) behind the server's
+/// threads when they compete for the CPU: syncs that `serve` runs in the background then leave
+/// the cores to the requests answered meanwhile. Linux only, where the nice value is per thread
+/// (elsewhere it would slow the whole server). Best effort: a refusal leaves it as it was.
+pub fn run_in_background() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(None, BACKGROUND_NICE);
+}
 
 /// What the program was started with.
 #[derive(Debug, Clone)]
@@ -197,6 +209,7 @@ impl App {
         std::thread::Builder::new()
             .name("sync".into())
             .spawn(move || {
+                run_in_background();
                 let _ = app.run_claimed(&sync_id, options);
             })
             .map_err(|e| ApiError::Internal(format!("could not start the sync: {e}")))?;
