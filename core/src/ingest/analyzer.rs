@@ -292,14 +292,14 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
             tool_results.shrink_to_fit();
             let title = (kind == MessageKind::Prompt && !attrs.sidechain).then(|| prompt_title(content)).flatten();
             let text = captured.then(|| rendered(content));
-            facts.add(Fact::User(UserFact { order, uuid, attrs, kind, tool_results, title, text }));
+            facts.add(Fact::User(Box::new(UserFact { order, uuid, attrs, kind, tool_results, title, text })));
         }
         LineKind::Assistant => {
             let attrs = attrs(state, &line);
             let Some(message) = line.message.as_ref() else { return };
             let model = message.model.as_deref().unwrap_or("unknown");
             if model == "<synthetic>" {
-                facts.add(Fact::Synthetic(SyntheticFact { order, uuid, attrs }));
+                facts.add(Fact::Synthetic(Box::new(SyntheticFact { order, uuid, attrs })));
                 return;
             }
             let key = match (message.id.as_deref(), line.request_id.as_deref()) {
@@ -345,26 +345,26 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                 parts: vec![ResponsePart { order, uuid: line.uuid.as_deref().map(Arc::from), tool_uses, text }],
                 attrs,
             };
-            facts.add(Fact::Response(fact));
+            facts.add(Fact::Response(Box::new(fact)));
         }
         LineKind::System => {
             let attrs = attrs(state, &line);
             let compaction = line.subtype.as_deref() == Some("compact_boundary");
-            facts.add(Fact::System(SystemFact { order, uuid, attrs, compaction }));
+            facts.add(Fact::System(Box::new(SystemFact { order, uuid, attrs, compaction })));
         }
         LineKind::Summary => {
             if let Some((text, leaf)) = &line.summary {
-                facts.add(Fact::Summary(SummaryFact { leaf: Arc::from(&**leaf), text: Arc::from(&**text), order }));
+                facts.add(Fact::Summary(Box::new(SummaryFact { leaf: Arc::from(&**leaf), text: Arc::from(&**text), order })));
             }
         }
         LineKind::CustomTitle | LineKind::AiTitle => {
             if let Some(text) = line.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                facts.add(Fact::Title(TitleFact {
+                facts.add(Fact::Title(Box::new(TitleFact {
                     session: state.session.clone(),
                     custom: line.kind == LineKind::CustomTitle,
                     text: Arc::from(text),
                     order,
-                }));
+                })));
             }
         }
         LineKind::Other => {}

@@ -31,12 +31,12 @@ struct Parts<'a> {
 /// The facts of each kind.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Kinds {
-    users: Vec<UserFact>,
-    systems: Vec<SystemFact>,
-    synthetics: Vec<SyntheticFact>,
-    responses: Vec<ResponseFact>,
-    summaries: Vec<SummaryFact>,
-    titles: Vec<TitleFact>,
+    users: Vec<Box<UserFact>>,
+    systems: Vec<Box<SystemFact>>,
+    synthetics: Vec<Box<SyntheticFact>>,
+    responses: Vec<Box<ResponseFact>>,
+    summaries: Vec<Box<SummaryFact>>,
+    titles: Vec<Box<TitleFact>>,
 }
 
 impl Kinds {
@@ -247,7 +247,7 @@ pub(crate) fn build(mut kinds: Kinds, prices: &PriceTable, capture: &MessageCapt
 /// deduplicated by `uuid`.
 /// Makes every response of one model hold the same string, so that queries grouping by model
 /// compare addresses rather than text.
-fn share_models(responses: &mut [ResponseFact]) {
+fn share_models(responses: &mut [Box<ResponseFact>]) {
     let mut shared: HashSet<Arc<str>> = HashSet::default();
     for response in responses {
         match shared.get(&response.model) {
@@ -259,13 +259,13 @@ fn share_models(responses: &mut [ResponseFact]) {
     }
 }
 
-fn counted_responses(facts: Vec<ResponseFact>) -> Vec<ResponseFact> {
+fn counted_responses(facts: Vec<Box<ResponseFact>>) -> Vec<Box<ResponseFact>> {
     let main_chain: HashSet<(Arc<str>, Arc<str>)> = facts
         .iter()
         .filter(|r| !r.all_sidechain)
         .filter_map(|r| r.message_id.clone().map(|id| (r.attrs.session.clone(), id)))
         .collect();
-    let mut responses: Vec<ResponseFact> = facts
+    let mut responses: Vec<Box<ResponseFact>> = facts
         .into_iter()
         .filter(|r| {
             !(r.all_sidechain
@@ -283,8 +283,8 @@ fn counted_responses(facts: Vec<ResponseFact>) -> Vec<ResponseFact> {
 }
 
 /// `tool_use_id` → is_error, from the earliest result of each call.
-fn tool_results(users: &[UserFact]) -> HashMap<&str, bool> {
-    let mut sorted: Vec<&UserFact> = users.iter().filter(|u| !u.tool_results.is_empty()).collect();
+fn tool_results(users: &[Box<UserFact>]) -> HashMap<&str, bool> {
+    let mut sorted: Vec<&UserFact> = users.iter().map(|u| &**u).filter(|u| !u.tool_results.is_empty()).collect();
     sorted.sort_by(|a, b| a.order.cmp(&b.order));
     let mut results = HashMap::default();
     for user in sorted {
@@ -342,7 +342,7 @@ fn tokens_of(response: &ResponseFact) -> Tokens {
 }
 
 /// The conversation: user lines and responses by timestamp, then file order.
-fn messages(session: &str, parts: &Parts<'_>, responses: &[ResponseFact], priced: &[(u64, bool)]) -> Vec<api::Message> {
+fn messages(session: &str, parts: &Parts<'_>, responses: &[Box<ResponseFact>], priced: &[(u64, bool)]) -> Vec<api::Message> {
     let mut out: Vec<(&Order, api::Message)> = Vec::new();
     for user in &parts.users {
         out.push((

@@ -199,15 +199,17 @@ impl FactKey {
     }
 }
 
-/// One deduplicated fact.
+/// One deduplicated fact. Each kind is boxed at its own size: facts move (into their table, into
+/// per-kind lists, while sorting) as pointers, and a line's fact takes no room for a response's
+/// fields. A box is encoded as what it holds, so records are stored the same way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) enum Fact {
-    User(UserFact),
-    System(SystemFact),
-    Synthetic(SyntheticFact),
-    Response(ResponseFact),
-    Summary(SummaryFact),
-    Title(TitleFact),
+    User(Box<UserFact>),
+    System(Box<SystemFact>),
+    Synthetic(Box<SyntheticFact>),
+    Response(Box<ResponseFact>),
+    Summary(Box<SummaryFact>),
+    Title(Box<TitleFact>),
 }
 
 impl Fact {
@@ -238,12 +240,9 @@ impl Fact {
     /// ids unique to the fact stay as they are.
     pub fn share(&mut self, strings: &mut Strings) {
         match self {
-            Fact::User(UserFact { order, attrs, .. })
-            | Fact::System(SystemFact { order, attrs, .. })
-            | Fact::Synthetic(SyntheticFact { order, attrs, .. }) => {
-                order.share(strings);
-                attrs.share(strings);
-            }
+            Fact::User(f) => share_line(&mut f.order, &mut f.attrs, strings),
+            Fact::System(f) => share_line(&mut f.order, &mut f.attrs, strings),
+            Fact::Synthetic(f) => share_line(&mut f.order, &mut f.attrs, strings),
             Fact::Response(f) => {
                 f.first.share(strings);
                 f.best.1.share(strings);
@@ -277,7 +276,7 @@ impl Fact {
             (Fact::User(a), Fact::User(b)) => keep_earliest(a, b, |f| &f.order),
             (Fact::System(a), Fact::System(b)) => keep_earliest(a, b, |f| &f.order),
             (Fact::Synthetic(a), Fact::Synthetic(b)) => keep_earliest(a, b, |f| &f.order),
-            (Fact::Response(a), Fact::Response(b)) => a.merge(b),
+            (Fact::Response(a), Fact::Response(b)) => a.merge(*b),
             (Fact::Summary(a), Fact::Summary(b)) if b.order > a.order => *a = b,
             (Fact::Title(a), Fact::Title(b)) if b.order > a.order => *a = b,
             _ => {}
@@ -285,17 +284,16 @@ impl Fact {
     }
 }
 
-/// All facts gathered so far, by key. Facts are boxed: the table then moves 64-byte entries when
-/// it grows, not 400-byte ones, and holds a fraction of the memory.
+/// All facts gathered so far, by key.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Facts(HashMap<FactKey, Box<Fact>>);
+pub(crate) struct Facts(HashMap<FactKey, Fact>);
 
 impl Facts {
     pub fn add(&mut self, fact: Fact) {
         match self.0.entry(fact.key()) {
             Entry::Occupied(mut entry) => entry.get_mut().merge(fact),
             Entry::Vacant(entry) => {
-                entry.insert(Box::new(fact));
+                entry.insert(fact);
             }
         }
     }
@@ -315,7 +313,7 @@ impl Facts {
 
     /// Every fact, in no particular order.
     pub fn into_facts(self) -> impl Iterator<Item = Fact> {
-        self.0.into_values().map(|fact| *fact)
+        self.0.into_values()
     }
 
     /// Folds `other` into `self`; the result is the same in either direction (so the smaller
@@ -327,13 +325,18 @@ impl Facts {
         self.0.reserve(other.0.len());
         for (key, fact) in other.0 {
             match self.0.entry(key) {
-                Entry::Occupied(mut entry) => entry.get_mut().merge(*fact),
+                Entry::Occupied(mut entry) => entry.get_mut().merge(fact),
                 Entry::Vacant(entry) => {
                     entry.insert(fact);
                 }
             }
         }
     }
+}
+
+fn share_line(order: &mut Order, attrs: &mut Attrs, strings: &mut Strings) {
+    order.share(strings);
+    attrs.share(strings);
 }
 
 fn keep_earliest<T>(current: &mut T, other: T, order: fn(&T) -> &Order) {
