@@ -354,7 +354,11 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
         }
         LineKind::Summary => {
             if let Some((text, leaf)) = &line.summary {
-                facts.add(Fact::Summary(Box::new(SummaryFact { leaf: Arc::from(&**leaf), text: Arc::from(&**text), order })));
+                facts.add(Fact::Summary(Box::new(SummaryFact {
+                    leaf: Arc::from(&**leaf),
+                    text: Arc::from(&**text),
+                    order,
+                })));
             }
         }
         LineKind::CustomTitle | LineKind::AiTitle => {

@@ -28,7 +28,9 @@ struct Parts<'a> {
     rate_limits: Vec<Millis>,
 }
 
-/// The facts of each kind.
+/// The facts of each kind, in the boxes they were gathered in (taking them out would copy every
+/// fact once more; sorting and filtering move pointers).
+#[expect(clippy::vec_box, reason = "facts arrive boxed from their table")]
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Kinds {
     users: Vec<Box<UserFact>>,
@@ -242,9 +244,6 @@ pub(crate) fn build(mut kinds: Kinds, prices: &PriceTable, capture: &MessageCapt
     dataset
 }
 
-/// Responses minus sidechain replays (a sidechain response whose `message.id` also appears on a
-/// main-chain response of the same session), in line order, each with its parts ordered and
-/// deduplicated by `uuid`.
 /// Makes every response of one model hold the same string, so that queries grouping by model
 /// compare addresses rather than text.
 fn share_models(responses: &mut [Box<ResponseFact>]) {
@@ -259,6 +258,10 @@ fn share_models(responses: &mut [Box<ResponseFact>]) {
     }
 }
 
+/// Responses minus sidechain replays (a sidechain response whose `message.id` also appears on a
+/// main-chain response of the same session), in line order, each with its parts ordered and
+/// deduplicated by `uuid`.
+#[expect(clippy::vec_box, reason = "facts arrive boxed from their table")]
 fn counted_responses(facts: Vec<Box<ResponseFact>>) -> Vec<Box<ResponseFact>> {
     let main_chain: HashSet<(Arc<str>, Arc<str>)> = facts
         .iter()
@@ -342,7 +345,12 @@ fn tokens_of(response: &ResponseFact) -> Tokens {
 }
 
 /// The conversation: user lines and responses by timestamp, then file order.
-fn messages(session: &str, parts: &Parts<'_>, responses: &[Box<ResponseFact>], priced: &[(u64, bool)]) -> Vec<api::Message> {
+fn messages(
+    session: &str,
+    parts: &Parts<'_>,
+    responses: &[Box<ResponseFact>],
+    priced: &[(u64, bool)],
+) -> Vec<api::Message> {
     let mut out: Vec<(&Order, api::Message)> = Vec::new();
     for user in &parts.users {
         out.push((
