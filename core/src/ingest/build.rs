@@ -58,7 +58,7 @@ impl From<Facts> for Kinds {
     /// Sized up front: the vectors would otherwise copy every fact again as they grow.
     fn from(facts: Facts) -> Self {
         let mut counts = [0usize; 6];
-        facts.keys().for_each(|key| counts[key.kind()] += 1);
+        facts.iter().for_each(|fact| counts[fact.kind()] += 1);
         let mut kinds = Kinds {
             users: Vec::with_capacity(counts[0]),
             systems: Vec::with_capacity(counts[1]),

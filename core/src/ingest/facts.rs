@@ -4,9 +4,11 @@
 //! files, chunks or lines arrive nor on how often a line is read (a re-read after a reset merges
 //! into what is stored without doubling anything).
 
-use crate::hash::HashMap;
-use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
 use std::sync::Arc;
+
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 
 use serde::{Deserialize, Serialize};
 
@@ -174,29 +176,16 @@ pub(crate) struct TitleFact {
     pub order: Order,
 }
 
-/// What identifies a fact: two facts with the same key merge into one.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub(crate) enum FactKey {
-    User(Arc<str>),
-    System(Arc<str>),
-    Synthetic(Arc<str>),
-    Response(ResponseKey),
-    Summary(Arc<str>, Arc<str>),
-    Title(Arc<str>, bool, Arc<str>),
-}
-
-impl FactKey {
-    /// Which kind of fact it identifies, in declaration order (0 = user … 5 = title).
-    pub fn kind(&self) -> usize {
-        match self {
-            FactKey::User(_) => 0,
-            FactKey::System(_) => 1,
-            FactKey::Synthetic(_) => 2,
-            FactKey::Response(_) => 3,
-            FactKey::Summary(..) => 4,
-            FactKey::Title(..) => 5,
-        }
-    }
+/// What identifies a fact, borrowed from it: two facts with the same key merge into one. Its
+/// encoding is a record's key in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub(crate) enum FactKey<'a> {
+    User(&'a str),
+    System(&'a str),
+    Synthetic(&'a str),
+    Response(&'a ResponseKey),
+    Summary(&'a str, &'a str),
+    Title(&'a str, bool, &'a str),
 }
 
 /// One deduplicated fact. Each kind is boxed at its own size: facts move (into their table, into
@@ -213,14 +202,26 @@ pub(crate) enum Fact {
 }
 
 impl Fact {
-    pub fn key(&self) -> FactKey {
+    pub fn key(&self) -> FactKey<'_> {
         match self {
-            Fact::User(f) => FactKey::User(f.uuid.clone()),
-            Fact::System(f) => FactKey::System(f.uuid.clone()),
-            Fact::Synthetic(f) => FactKey::Synthetic(f.uuid.clone()),
-            Fact::Response(f) => FactKey::Response(f.key.clone()),
-            Fact::Summary(f) => FactKey::Summary(f.leaf.clone(), f.text.clone()),
-            Fact::Title(f) => FactKey::Title(f.session.clone(), f.custom, f.text.clone()),
+            Fact::User(f) => FactKey::User(&f.uuid),
+            Fact::System(f) => FactKey::System(&f.uuid),
+            Fact::Synthetic(f) => FactKey::Synthetic(&f.uuid),
+            Fact::Response(f) => FactKey::Response(&f.key),
+            Fact::Summary(f) => FactKey::Summary(&f.leaf, &f.text),
+            Fact::Title(f) => FactKey::Title(&f.session, f.custom, &f.text),
+        }
+    }
+
+    /// Which kind of fact it is, in declaration order (0 = user … 5 = title).
+    pub fn kind(&self) -> usize {
+        match self {
+            Fact::User(_) => 0,
+            Fact::System(_) => 1,
+            Fact::Synthetic(_) => 2,
+            Fact::Response(_) => 3,
+            Fact::Summary(_) => 4,
+            Fact::Title(_) => 5,
         }
     }
 
@@ -284,13 +285,19 @@ impl Fact {
     }
 }
 
-/// All facts gathered so far, by key.
+/// All facts gathered so far, found by their key. The table holds the facts alone (16 bytes
+/// each) and hashes and compares keys in place, rather than keeping a copy of every key.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Facts(HashMap<FactKey, Fact>);
+pub(crate) struct Facts {
+    table: HashTable<Fact>,
+    hasher: foldhash::fast::RandomState,
+}
 
 impl Facts {
     pub fn add(&mut self, fact: Fact) {
-        match self.0.entry(fact.key()) {
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(fact.key());
+        match self.table.entry(hash, |known| known.key() == fact.key(), |known| hasher.hash_one(known.key())) {
             Entry::Occupied(mut entry) => entry.get_mut().merge(fact),
             Entry::Vacant(entry) => {
                 entry.insert(fact);
@@ -299,37 +306,33 @@ impl Facts {
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.table.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.table.is_empty()
     }
 
-    /// The keys, in no particular order.
-    pub fn keys(&self) -> impl Iterator<Item = &FactKey> {
-        self.0.keys()
+    /// Every fact, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Fact> {
+        self.table.iter()
     }
 
     /// Every fact, in no particular order.
     pub fn into_facts(self) -> impl Iterator<Item = Fact> {
-        self.0.into_values()
+        self.table.into_iter()
     }
 
     /// Folds `other` into `self`; the result is the same in either direction (so the smaller
     /// table is folded into the larger).
     pub fn merge(&mut self, mut other: Facts) {
-        if other.0.len() > self.0.len() {
+        if other.len() > self.len() {
             std::mem::swap(self, &mut other);
         }
-        self.0.reserve(other.0.len());
-        for (key, fact) in other.0 {
-            match self.0.entry(key) {
-                Entry::Occupied(mut entry) => entry.get_mut().merge(fact),
-                Entry::Vacant(entry) => {
-                    entry.insert(fact);
-                }
-            }
+        let hasher = &self.hasher;
+        self.table.reserve(other.len(), |known| hasher.hash_one(known.key()));
+        for fact in other.table {
+            self.add(fact);
         }
     }
 }

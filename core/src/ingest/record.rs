@@ -179,6 +179,22 @@ mod tests {
     }
 
     #[test]
+    fn record_keys_keep_their_stored_encoding() {
+        // Stored databases find records by these bytes: variant index, then each string's length
+        // and bytes (postcard), whatever the in-memory key type.
+        let mut keys: Vec<Vec<u8>> = records(FILE).into_records().map(|r| r.key()).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                vec![0, 2, b'u', b'1'],
+                vec![3, 0, 1, b'm', 1, b'r'],
+                vec![4, 2, b'a', b'2', 8, b'G', b'r', b'e', b'e', b't', b'i', b'n', b'g'],
+            ]
+        );
+    }
+
+    #[test]
     fn records_survive_encoding_and_rereading_doubles_nothing() {
         let stored: Vec<(Vec<u8>, Vec<u8>)> = records(FILE).into_records().map(|r| (r.key(), r.encode())).collect();
         let decoded: RecordSet = stored.iter().map(|(_, bytes)| Record::decode(bytes).unwrap()).collect();
