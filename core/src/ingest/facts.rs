@@ -296,8 +296,11 @@ pub(crate) struct Facts {
 impl Facts {
     pub fn add(&mut self, fact: Fact) {
         let hasher = &self.hasher;
-        let hash = hasher.hash_one(fact.key());
-        match self.table.entry(hash, |known| known.key() == fact.key(), |known| hasher.hash_one(known.key())) {
+        match self.table.entry(
+            key_hash(hasher, &fact),
+            |known| known.key() == fact.key(),
+            |known| key_hash(hasher, known),
+        ) {
             Entry::Occupied(mut entry) => entry.get_mut().merge(fact),
             Entry::Vacant(entry) => {
                 entry.insert(fact);
@@ -330,11 +333,16 @@ impl Facts {
             std::mem::swap(self, &mut other);
         }
         let hasher = &self.hasher;
-        self.table.reserve(other.len(), |known| hasher.hash_one(known.key()));
+        self.table.reserve(other.len(), |known| key_hash(hasher, known));
         for fact in other.table {
             self.add(fact);
         }
     }
+}
+
+/// The hash a fact is found by: its key's.
+fn key_hash(hasher: &foldhash::fast::RandomState, fact: &Fact) -> u64 {
+    hasher.hash_one(fact.key())
 }
 
 fn share_line(order: &mut Order, attrs: &mut Attrs, strings: &mut Strings) {
