@@ -106,9 +106,9 @@ impl App {
     /// Answers an analytics request from the index (conversations from the database), with the
     /// clock read to the second: replies are kept for that second (see [`index::Replies`]).
     pub fn analytics(&self, target: &str) -> Arc<Reply> {
-        let index = match self.index() {
+        let index = match self.index_or_error() {
             Ok(index) => index,
-            Err(e) => return Arc::new(Reply::error(&database(e))),
+            Err(reply) => return Arc::new(reply),
         };
         let second = now_ms().div_euclid(1000);
         let answered = index.replies.get(second, target, || self.answer_in(&index, target, second));
@@ -134,11 +134,15 @@ impl App {
 
     /// [`App::analytics`] with an explicit clock and default zone.
     pub fn analytics_at(&self, target: &str, context: &QueryContext) -> Reply {
-        let index = match self.index() {
-            Ok(index) => index,
-            Err(e) => return Reply::error(&database(e)),
-        };
-        self.answer(&index, target, context)
+        match self.index_or_error() {
+            Ok(index) => self.answer(&index, target, context),
+            Err(reply) => reply,
+        }
+    }
+
+    /// The index, or the API's reply to a database that cannot be read.
+    fn index_or_error(&self) -> Result<Arc<Index>, Reply> {
+        self.index().map_err(|e| Reply::error(&database(e)))
     }
 
     fn answer(&self, index: &Index, target: &str, context: &QueryContext) -> Reply {
