@@ -110,15 +110,15 @@ impl Store {
     pub fn records(&self) -> Result<(DistinctRecords, u64), StoreError> {
         let read = self.db.begin_read()?;
         let table = read.open_table(RECORDS)?;
-        let mut set = DistinctRecords::new();
+        let mut records = DistinctRecords::new();
         let mut messages = 0;
         for entry in table.iter()? {
             let (_, value) = entry?;
             let record = decode(value.value())?;
             messages += u64::from(record.is_message());
-            set.push(record.without_text());
+            records.push(record.without_text());
         }
-        Ok((set, messages))
+        Ok((records, messages))
     }
 
     /// The records of one session (its lines and responses).
