@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 
 use cc_analytics_core::{
-    Analyzer, Dataset, MessageCapture, PriceTable, QueryContext, Record, RecordSet, answer, chrono_tz,
+    Analyzer, Dataset, DatasetBuilder, MessageCapture, PriceTable, QueryContext, Record, RecordSet, SUMMARY_KEY_TAG,
+    answer, chrono_tz,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -498,7 +499,22 @@ proptest! {
             set.insert(record);
         }
         prop_assert_eq!(set.len(), stored.len());
-        prop_assert_eq!(answers(&set.build(&PriceTable::builtin(), &MessageCapture::All)), expected);
+        prop_assert_eq!(&answers(&set.build(&PriceTable::builtin(), &MessageCapture::All)), &expected);
+
+        // The host's index: summaries, then session by session, in the store's order.
+        let mut by_session: Vec<(Option<String>, Vec<u8>, Record)> = stored
+            .iter()
+            .map(|(key, bytes)| {
+                let record = Record::decode(bytes).expect("stored records decode");
+                (record.session().map(str::to_owned), key.clone(), record)
+            })
+            .collect();
+        by_session.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        prop_assert!(by_session.iter().all(|(session, key, _)| session.is_some() != (key[0] == SUMMARY_KEY_TAG)));
+        let (prices, capture) = (PriceTable::builtin(), MessageCapture::All);
+        let mut builder = DatasetBuilder::new(&prices, &capture);
+        by_session.into_iter().for_each(|(_, _, record)| builder.push(record));
+        prop_assert_eq!(&answers(&builder.finish()), &expected);
     }
 
     /// (iv) Totals agree across endpoints, unfiltered and filtered.

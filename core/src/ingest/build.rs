@@ -1,5 +1,8 @@
-//! From facts to a [`Dataset`]: drops sidechain replays, prices responses, counts each tool call
-//! once, and derives every session field of ACCOUNTING.md "Sessions" and "Messages".
+//! From facts to a [`Dataset`], one session at a time: drops sidechain replays, prices
+//! responses, counts each tool call once, and derives every session field of ACCOUNTING.md
+//! "Sessions" and "Messages". The rules that reach across sessions (a tool call is counted once,
+//! by its earliest result; a summary titles the session of its leaf line) keep only the ids they
+//! need, so a session's facts can be dropped as soon as it is built.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -17,12 +20,11 @@ use crate::money::usd;
 use crate::pricing::{PriceTable, response_cost};
 use crate::time::{Millis, format_utc};
 
-/// Everything one session owns while it is being assembled.
+/// The lines of one session, for times, paths and sub-agents.
 #[derive(Default)]
 struct Parts<'a> {
     users: Vec<&'a UserFact>,
-    responses: Vec<usize>,
-    /// `(order, attrs)` of every counted line, for times, paths and sub-agents.
+    /// `(order, attrs)` of every counted line.
     lines: Vec<(&'a Order, &'a Attrs)>,
     compactions: u64,
     rate_limits: Vec<Millis>,
@@ -52,6 +54,22 @@ impl Kinds {
             Fact::Title(f) => self.titles.push(f),
         }
     }
+
+    /// The facts of each session (all but summaries, which name none), by session id.
+    fn by_session(self) -> BTreeMap<Arc<str>, Kinds> {
+        let mut sessions: BTreeMap<Arc<str>, Kinds> = BTreeMap::new();
+        let facts = (self.users.into_iter().map(Fact::User))
+            .chain(self.systems.into_iter().map(Fact::System))
+            .chain(self.synthetics.into_iter().map(Fact::Synthetic))
+            .chain(self.responses.into_iter().map(Fact::Response))
+            .chain(self.titles.into_iter().map(Fact::Title));
+        for fact in facts {
+            if let Some(session) = fact.session() {
+                sessions.entry(session.clone()).or_default().add(fact);
+            }
+        }
+        sessions
+    }
 }
 
 impl From<Facts> for Kinds {
@@ -74,100 +92,151 @@ impl From<Facts> for Kinds {
 
 /// Builds the dataset from facts with distinct keys.
 pub(crate) fn build(mut kinds: Kinds, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
-    let summaries = summary_titles(&kinds);
-    let mut responses = counted_responses(std::mem::take(&mut kinds.responses));
-    share_models(&mut responses);
-    let results = tool_results(&kinds.users);
+    let mut builder = Builder::new(prices, capture);
+    std::mem::take(&mut kinds.summaries).into_iter().for_each(|summary| builder.add_summary(*summary));
+    for (session, facts) in kinds.by_session() {
+        builder.add_session(session, facts);
+    }
+    builder.finish()
+}
 
-    let mut sessions: BTreeMap<Arc<str>, Parts<'_>> = BTreeMap::new();
-    for user in &kinds.users {
-        let parts = sessions.entry(user.attrs.session.clone()).or_default();
-        parts.users.push(user);
-        parts.lines.push((&user.order, &user.attrs));
+/// Assembles a dataset from summaries first, then each session's facts, sessions in id order.
+pub(crate) struct Builder<'a> {
+    prices: &'a PriceTable,
+    capture: &'a MessageCapture,
+    summaries: Vec<SummaryFact>,
+    /// A summary's `leafUuid` → the earliest line with that uuid: `(order, session)`.
+    leaf_lines: HashMap<Arc<str>, LeafLine>,
+    /// One string per model and per tool name: queries grouping by them compare addresses.
+    names: HashSet<Arc<str>>,
+    /// `tool_use_id` → its earliest result: `(order, is_error)`.
+    results: HashMap<Arc<str>, (Order, bool)>,
+    /// Tool calls already counted (by an earlier session, or earlier in this one).
+    counted_tool_uses: HashSet<Arc<str>>,
+    /// The last session added.
+    last: Option<Arc<str>>,
+    sessions: Vec<SessionRecord>,
+    rate_limits: Vec<RateLimitRecord>,
+    /// Counted responses with their first line, session after session, and that position.
+    responses: Vec<(Order, u32, ResponseRecord)>,
+    /// `(index into responses, tool_use id, tool name)`.
+    tool_calls: Vec<(u32, Arc<str>, Arc<str>)>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(prices: &'a PriceTable, capture: &'a MessageCapture) -> Self {
+        Builder {
+            prices,
+            capture,
+            summaries: Vec::new(),
+            leaf_lines: HashMap::default(),
+            names: HashSet::default(),
+            results: HashMap::default(),
+            counted_tool_uses: HashSet::default(),
+            last: None,
+            sessions: Vec::new(),
+            rate_limits: Vec::new(),
+            responses: Vec::new(),
+            tool_calls: Vec::new(),
+        }
     }
-    for (index, response) in responses.iter().enumerate() {
-        let parts = sessions.entry(response.attrs.session.clone()).or_default();
-        parts.responses.push(index);
-        parts.lines.push((&response.first, &response.attrs));
+
+    /// Adds a summary; every summary comes before the first session.
+    pub fn add_summary(&mut self, summary: SummaryFact) {
+        debug_assert!(self.last.is_none(), "summaries come before sessions");
+        self.leaf_lines.entry(summary.leaf.clone()).or_default();
+        self.summaries.push(summary);
     }
-    for synthetic in &kinds.synthetics {
-        let parts = sessions.entry(synthetic.attrs.session.clone()).or_default();
-        parts.lines.push((&synthetic.order, &synthetic.attrs));
-        parts.rate_limits.push(synthetic.order.ts);
-    }
-    for system in &kinds.systems {
-        if let Some(parts) = sessions.get_mut(&system.attrs.session) {
+
+    /// Adds every fact of one session; sessions come in id order.
+    pub fn add_session(&mut self, session_id: Arc<str>, facts: Kinds) {
+        debug_assert!(self.last.as_ref().is_none_or(|last| *last < session_id), "sessions come in id order");
+        self.last = Some(session_id.clone());
+        self.note_leaf_lines(&facts);
+        self.note_results(&facts.users);
+        let mut responses = counted_responses(facts.responses);
+        for response in &mut responses {
+            share(&mut self.names, &mut response.model);
+        }
+
+        let mut parts = Parts::default();
+        for user in &facts.users {
+            parts.users.push(user);
+            parts.lines.push((&user.order, &user.attrs));
+        }
+        for response in &responses {
+            parts.lines.push((&response.first, &response.attrs));
+        }
+        for synthetic in &facts.synthetics {
+            parts.lines.push((&synthetic.order, &synthetic.attrs));
+            parts.rate_limits.push(synthetic.order.ts);
+        }
+        if parts.users.is_empty() && responses.is_empty() && parts.rate_limits.is_empty() {
+            return;
+        }
+        for system in &facts.systems {
             parts.lines.push((&system.order, &system.attrs));
             parts.compactions += u64::from(system.compaction);
         }
-    }
-
-    let priced: Vec<(u64, bool)> = responses
-        .iter()
-        .map(|r| match (r.cost_usd, prices.lookup(&r.model)) {
-            (Some(cost), _) => (cost, true),
-            (None, Some(price)) => (response_cost(price, &r.usage), true),
-            (None, None) => (0, false),
-        })
-        .collect();
-    let mut titles: HashMap<&str, (bool, &Order, &str)> = HashMap::default();
-    for title in &kinds.titles {
-        let candidate = (title.custom, &title.order, &*title.text);
-        let slot = titles.entry(&title.session).or_insert(candidate);
-        if (candidate.0, candidate.1) > (slot.0, slot.1) {
-            *slot = candidate;
-        }
-    }
-
-    let mut dataset = Dataset::default();
-    let mut response_session = vec![0u32; responses.len()];
-    let mut seen_tool_uses: HashSet<&str> = HashSet::default();
-    let mut tool_calls: Vec<(usize, &Arc<str>, bool)> = Vec::new();
-    for (session_id, mut parts) in sessions {
-        if parts.users.is_empty() && parts.responses.is_empty() && parts.rate_limits.is_empty() {
-            continue;
-        }
-        let index = dataset.sessions.len() as u32;
+        let index = self.sessions.len() as u32;
         parts.lines.sort_by(|a, b| a.0.cmp(b.0));
-        parts.responses.sort_by(|a, b| responses[*a].first.cmp(&responses[*b].first));
         parts.users.sort_by(|a, b| a.order.cmp(&b.order));
 
+        let priced: Vec<(u64, bool)> = responses
+            .iter()
+            .map(|r| match (r.cost_usd, self.prices.lookup(&r.model)) {
+                (Some(cost), _) => (cost, true),
+                (None, Some(price)) => (response_cost(price, &r.usage), true),
+                (None, None) => (0, false),
+            })
+            .collect();
         let mut tokens = Tokens::default();
         let mut cost = 0u64;
         let mut per_model: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
         let mut session_tool_calls = 0u64;
-        let mut tool_errors = 0u64;
-        for &r in &parts.responses {
-            let response = &responses[r];
-            response_session[r] = index;
+        for (response, &(response_cost, priced)) in responses.iter().zip(&priced) {
             tokens.add(&tokens_of(response));
-            cost = cost.saturating_add(priced[r].0);
+            cost = cost.saturating_add(response_cost);
             let entry = per_model.entry(&response.model).or_default();
             entry.0 += 1;
-            entry.1 = entry.1.saturating_add(priced[r].0);
+            entry.1 = entry.1.saturating_add(response_cost);
+            let position = self.responses.len() as u32;
             for part in &response.parts {
                 for (id, name) in &part.tool_uses {
-                    if seen_tool_uses.insert(id) {
-                        let is_error = results.get(&**id).copied().unwrap_or(false);
+                    if self.counted_tool_uses.insert(id.clone()) {
                         session_tool_calls += 1;
-                        tool_errors += u64::from(is_error);
-                        tool_calls.push((r, name, is_error));
+                        let mut name = name.clone();
+                        share(&mut self.names, &mut name);
+                        self.tool_calls.push((position, id.clone(), name));
                     }
                 }
             }
+            self.responses.push((
+                response.first.clone(),
+                position,
+                ResponseRecord {
+                    session: index,
+                    timestamp: response.first.ts,
+                    model: response.model.clone(),
+                    tokens: tokens_of(response),
+                    cost: response_cost,
+                    priced,
+                },
+            ));
         }
         let main_model = per_model
             .iter()
             .max_by_key(|(name, (count, cost))| (*count, *cost, Reverse(*name)))
-            .and_then(|(name, _)| parts.responses.iter().map(|&r| &responses[r].model).find(|m| ***m == **name))
+            .and_then(|(name, _)| responses.iter().map(|r| &r.model).find(|m| ***m == **name))
             .cloned();
         let mut models: Vec<(&str, u64)> = per_model.iter().map(|(name, (_, cost))| (*name, *cost)).collect();
         models.sort_by_key(|(name, cost)| (Reverse(*cost), *name));
 
         let mut activity: Vec<Millis> = parts.lines.iter().map(|(order, _)| order.ts).collect();
-        activity.extend(parts.responses.iter().map(|&r| responses[r].last_ts));
+        activity.extend(responses.iter().map(|r| r.last_ts));
         activity.sort_unstable();
         activity.dedup();
+        activity.shrink_to_fit();
         let start = activity[0];
         let end = activity[activity.len() - 1];
         let first_with = |pick: fn(&Attrs) -> Option<&Arc<str>>| {
@@ -184,13 +253,15 @@ pub(crate) fn build(mut kinds: Kinds, prices: &PriceTable, capture: &MessageCapt
                 .count();
             (ids.len() + roots) as u64
         };
-        let title = summaries
-            .get(&session_id)
-            .map(|text| text.to_string())
-            .or_else(|| titles.get(&*session_id).map(|(_, _, text)| text.to_string()))
+        // A summary, found once every session is in, may still take the title's place.
+        let title = facts
+            .titles
+            .iter()
+            .max_by(|a, b| (a.custom, &a.order).cmp(&(b.custom, &b.order)))
+            .map(|title| title.text.to_string())
             .or_else(|| parts.users.iter().find_map(|u| u.title.clone()));
 
-        let messages = capture.wants(&session_id).then(|| messages(&session_id, &parts, &responses, &priced));
+        let messages = self.capture.wants(&session_id).then(|| messages(&session_id, &parts, &responses, &priced));
         let session = api::Session {
             id: session_id.to_string(),
             project_path,
@@ -208,52 +279,97 @@ pub(crate) fn build(mut kinds: Kinds, prices: &PriceTable, capture: &MessageCapt
             git_branch: first_with(|a| a.git_branch.as_ref()),
             version: first_with(|a| a.version.as_ref()),
             user_prompts: parts.users.iter().filter(|u| u.kind == MessageKind::Prompt).count() as u64,
-            responses: parts.responses.len() as u64,
+            responses: responses.len() as u64,
             tool_calls: session_tool_calls,
-            tool_errors,
+            // Counted once every result is in (see `finish`).
+            tool_errors: 0,
             subagents,
             compactions: parts.compactions,
         };
-        dataset
-            .rate_limits
+        self.rate_limits
             .extend(parts.rate_limits.iter().map(|&timestamp| RateLimitRecord { session: index, timestamp }));
-        dataset.sessions.push(SessionRecord { session, main_model, start, end, cost, activity, messages });
+        self.sessions.push(SessionRecord { session, main_model, start, end, cost, activity, messages });
     }
 
-    let mut order: Vec<usize> = (0..responses.len()).collect();
-    order.sort_by(|a, b| responses[*a].first.cmp(&responses[*b].first));
-    let mut position = vec![0u32; responses.len()];
-    for (new, &old) in order.iter().enumerate() {
-        position[old] = new as u32;
-        let response = &responses[old];
-        dataset.responses.push(ResponseRecord {
-            session: response_session[old],
-            timestamp: response.first.ts,
-            model: response.model.clone(),
-            tokens: tokens_of(response),
-            cost: priced[old].0,
-            priced: priced[old].1,
-        });
+    /// Applies what needed every session: tool errors, summary titles, and responses and tool
+    /// calls in time order.
+    pub fn finish(self) -> Dataset {
+        let Builder {
+            summaries, leaf_lines, results, mut sessions, mut rate_limits, mut responses, tool_calls, ..
+        } = self;
+        for (session, text) in summary_titles(&summaries, &leaf_lines) {
+            if let Ok(i) = sessions.binary_search_by(|s| s.session.id.as_str().cmp(session)) {
+                sessions[i].session.title = Some(text.to_string());
+            }
+        }
+
+        // A line is the first line of one response at most, so the order is total.
+        responses.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut position = vec![0u32; responses.len()];
+        for (new, (_, old, _)) in responses.iter().enumerate() {
+            position[*old as usize] = new as u32;
+        }
+        // In place: the records take the room their sort keys leave.
+        let mut responses: Vec<ResponseRecord> = responses.into_iter().map(|(_, _, response)| response).collect();
+        responses.shrink_to_fit();
+
+        let mut calls = Vec::with_capacity(tool_calls.len());
+        for (response, id, tool) in tool_calls {
+            let is_error = results.get(&id).is_some_and(|(_, is_error)| *is_error);
+            let response = position[response as usize];
+            sessions[responses[response as usize].session as usize].session.tool_errors += u64::from(is_error);
+            calls.push(ToolCallRecord { response, tool, is_error });
+        }
+        calls.sort_by_key(|c| c.response);
+        rate_limits.sort_by_key(|r| (r.timestamp, r.session));
+        Dataset { sessions, responses, tool_calls: calls, rate_limits }
     }
-    dataset.tool_calls = tool_calls
-        .into_iter()
-        .map(|(r, tool, is_error)| ToolCallRecord { response: position[r], tool: tool.clone(), is_error })
-        .collect();
-    dataset.tool_calls.sort_by_key(|c| c.response);
-    dataset.rate_limits.sort_by_key(|r| (r.timestamp, r.session));
-    dataset
+
+    /// Notes the lines that are some summary's leaf, keeping the earliest copy of each uuid.
+    fn note_leaf_lines(&mut self, facts: &Kinds) {
+        if self.leaf_lines.is_empty() {
+            return;
+        }
+        let mut note = |uuid: &Arc<str>, session: &Arc<str>, order: &Order| {
+            if let Some(slot) = self.leaf_lines.get_mut(&**uuid) {
+                if slot.as_ref().is_none_or(|(earliest, _)| order < earliest) {
+                    *slot = Some((order.clone(), session.clone()));
+                }
+            }
+        };
+        facts.users.iter().for_each(|u| note(&u.uuid, &u.attrs.session, &u.order));
+        facts.systems.iter().for_each(|s| note(&s.uuid, &s.attrs.session, &s.order));
+        for response in &facts.responses {
+            for part in &response.parts {
+                if let Some(uuid) = &part.uuid {
+                    note(uuid, &response.attrs.session, &part.order);
+                }
+            }
+        }
+    }
+
+    /// Notes the earliest result of each tool call.
+    fn note_results(&mut self, users: &[Box<UserFact>]) {
+        for user in users {
+            for (id, is_error) in &user.tool_results {
+                match self.results.get_mut(&**id) {
+                    Some(earliest) if user.order < earliest.0 => *earliest = (user.order.clone(), *is_error),
+                    Some(_) => {}
+                    None => {
+                        self.results.insert(id.clone(), (user.order.clone(), *is_error));
+                    }
+                }
+            }
+        }
+    }
 }
 
-/// Makes every response of one model hold the same string, so that queries grouping by model
-/// compare addresses rather than text.
-fn share_models(responses: &mut [Box<ResponseFact>]) {
-    let mut shared: HashSet<Arc<str>> = HashSet::default();
-    for response in responses {
-        match shared.get(&response.model) {
-            Some(model) => response.model = model.clone(),
-            None => {
-                shared.insert(response.model.clone());
-            }
+/// Makes `name` the one shared copy of its text.
+fn share(names: &mut HashSet<Arc<str>>, name: &mut Arc<str>) {
+    match names.get(name) {
+        Some(shared) => *name = shared.clone(),
+        None => {
+            names.insert(name.clone());
         }
     }
 }
@@ -285,54 +401,27 @@ fn counted_responses(facts: Vec<Box<ResponseFact>>) -> Vec<Box<ResponseFact>> {
     responses
 }
 
-/// `tool_use_id` → is_error, from the earliest result of each call.
-fn tool_results(users: &[Box<UserFact>]) -> HashMap<&str, bool> {
-    let mut sorted: Vec<&UserFact> = users.iter().map(|u| &**u).filter(|u| !u.tool_results.is_empty()).collect();
-    sorted.sort_by(|a, b| a.order.cmp(&b.order));
-    let mut results = HashMap::default();
-    for user in sorted {
-        for (id, is_error) in &user.tool_results {
-            results.entry(&**id).or_insert(*is_error);
-        }
-    }
-    results
-}
+/// A leaf line: its earliest copy's position and session.
+type LeafLine = Option<(Order, Arc<str>)>;
 
 /// Session → its newest summary: of the summaries whose `leafUuid` is one of the session's
 /// lines, the one whose leaf is the latest line, then the one written last.
-fn summary_titles(facts: &Kinds) -> HashMap<Arc<str>, Arc<str>> {
-    let leaves: HashSet<&str> = facts.summaries.iter().map(|s| &*s.leaf).collect();
-    // A uuid written more than once (replays) is the leaf line of its earliest copy.
-    let mut leaf_lines: HashMap<&str, (Order, Arc<str>)> = HashMap::default();
-    let mut note = |uuid: &Arc<str>, session: &Arc<str>, order: &Order| {
-        if let Some(leaf) = leaves.get(&**uuid) {
-            let slot = leaf_lines.entry(leaf).or_insert_with(|| (order.clone(), session.clone()));
-            if *order < slot.0 {
-                *slot = (order.clone(), session.clone());
-            }
-        }
-    };
-    facts.users.iter().for_each(|u| note(&u.uuid, &u.attrs.session, &u.order));
-    facts.systems.iter().for_each(|s| note(&s.uuid, &s.attrs.session, &s.order));
-    for response in &facts.responses {
-        for part in &response.parts {
-            if let Some(uuid) = &part.uuid {
-                note(uuid, &response.attrs.session, &part.order);
-            }
-        }
-    }
+fn summary_titles<'s>(
+    summaries: &'s [SummaryFact],
+    leaf_lines: &'s HashMap<Arc<str>, LeafLine>,
+) -> HashMap<&'s str, &'s Arc<str>> {
     type Rank<'a> = (Millis, &'a Order);
-    let mut best: HashMap<Arc<str>, (Rank<'_>, &Arc<str>)> = HashMap::default();
-    for summary in &facts.summaries {
-        if let Some((leaf, session)) = leaf_lines.get(&*summary.leaf) {
+    let mut best: HashMap<&str, (Rank<'_>, &Arc<str>)> = HashMap::default();
+    for summary in summaries {
+        if let Some(Some((leaf, session))) = leaf_lines.get(&*summary.leaf) {
             let candidate = ((leaf.ts, &summary.order), &summary.text);
-            let slot = best.entry(session.clone()).or_insert(candidate);
+            let slot = best.entry(session).or_insert(candidate);
             if candidate.0 > slot.0 {
                 *slot = candidate;
             }
         }
     }
-    best.into_iter().map(|(session, (_, text))| (session, text.clone())).collect()
+    best.into_iter().map(|(session, (_, text))| (session, text)).collect()
 }
 
 fn tokens_of(response: &ResponseFact) -> Tokens {
@@ -373,8 +462,7 @@ fn messages(
             },
         ));
     }
-    for &r in &parts.responses {
-        let response = &responses[r];
+    for (response, (cost, _)) in responses.iter().zip(priced) {
         let content: Vec<&str> = response.parts.iter().flat_map(|p| p.text.iter().map(String::as_str)).collect();
         let id = response.parts.iter().find_map(|p| p.uuid.as_deref()).unwrap_or_default();
         out.push((
@@ -393,7 +481,7 @@ fn messages(
                 agent_id: response.attrs.agent_id.as_deref().map(str::to_owned),
                 cache_creation_tokens: response.usage.cache_creation,
                 cache_read_tokens: response.usage.cache_read,
-                cost: usd(priced[r].0),
+                cost: usd(*cost),
             },
         ));
     }

@@ -11,4 +11,4 @@ mod record;
 mod strings;
 
 pub use analyzer::{Analysis, Analyzer, IngestStats, LineError, MAX_LINE_BYTES, MessageCapture};
-pub use record::{DecodeError, DistinctRecords, RECORD_FORMAT, Record, RecordSet};
+pub use record::{DatasetBuilder, DecodeError, RECORD_FORMAT, Record, RecordSet, SUMMARY_KEY_TAG};

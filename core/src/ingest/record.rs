@@ -3,9 +3,10 @@
 //! line twice (after a reset, or a file rewritten in place) never doubles anything.
 
 use std::fmt;
+use std::sync::Arc;
 
 use super::analyzer::MessageCapture;
-use super::build::{Kinds, build};
+use super::build::{Builder, Kinds, build};
 use super::facts::{Fact, Facts};
 use super::strings::Strings;
 use crate::dataset::Dataset;
@@ -111,30 +112,63 @@ impl RecordSet {
     }
 }
 
-/// Records with distinct keys (as stored: one per key), gathered for [`DistinctRecords::build`]
-/// without the table that merging needs, and with one copy of each repeated string.
-#[derive(Debug, Default, Clone)]
-pub struct DistinctRecords {
-    kinds: Kinds,
+/// A dataset built from stored records one session at a time, so that only one session's
+/// records are held at once: the summaries first (they name no session; their keys start with
+/// [`SUMMARY_KEY_TAG`]), then each session's records together, sessions in id order (as the
+/// store's session index lists them). Keys are distinct, as stored, so nothing is merged.
+pub struct DatasetBuilder<'a> {
+    builder: Builder<'a>,
+    /// The session whose records are arriving, and its facts so far.
+    session: Option<Arc<str>>,
+    facts: Kinds,
+    /// One copy of each string the session's records repeat.
     strings: Strings,
 }
 
-impl DistinctRecords {
-    /// None yet.
-    pub fn new() -> Self {
-        Self::default()
+/// The first byte of every summary's key (the variant of its key): summaries are the records
+/// whose keys range from this byte to the next.
+pub const SUMMARY_KEY_TAG: u8 = 4;
+
+impl<'a> DatasetBuilder<'a> {
+    /// Nothing added yet.
+    pub fn new(prices: &'a PriceTable, capture: &'a MessageCapture) -> Self {
+        DatasetBuilder {
+            builder: Builder::new(prices, capture),
+            session: None,
+            facts: Kinds::default(),
+            strings: Strings::default(),
+        }
     }
 
-    /// Adds a record whose key no other record here has.
+    /// Adds a record whose key no other record here has: a summary before any session's record,
+    /// or the next record of the current session, or the first of a session after it.
     pub fn push(&mut self, record: Record) {
         let mut fact = record.0;
-        fact.share(&mut self.strings);
-        self.kinds.add(fact);
+        match fact {
+            Fact::Summary(summary) => self.builder.add_summary(*summary),
+            _ => {
+                let session = fact.session().expect("every record but a summary has a session");
+                if self.session.as_ref() != Some(session) {
+                    self.end_session();
+                    self.session = Some(session.clone());
+                }
+                fact.share(&mut self.strings);
+                self.facts.add(fact);
+            }
+        }
     }
 
-    /// Applies the accounting rules, as [`RecordSet::build`] does.
-    pub fn build(self, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
-        build(self.kinds, prices, capture)
+    /// Applies the accounting rules, as [`RecordSet::build`] does on the same records.
+    pub fn finish(mut self) -> Dataset {
+        self.end_session();
+        self.builder.finish()
+    }
+
+    fn end_session(&mut self) {
+        if let Some(session) = self.session.take() {
+            self.builder.add_session(session, std::mem::take(&mut self.facts));
+            self.strings.clear();
+        }
     }
 }
 
@@ -189,7 +223,7 @@ mod tests {
             [
                 vec![0, 2, b'u', b'1'],
                 vec![3, 0, 1, b'm', 1, b'r'],
-                vec![4, 2, b'a', b'2', 8, b'G', b'r', b'e', b'e', b't', b'i', b'n', b'g'],
+                vec![SUMMARY_KEY_TAG, 2, b'a', b'2', 8, b'G', b'r', b'e', b'e', b't', b'i', b'n', b'g'],
             ]
         );
     }
@@ -200,9 +234,12 @@ mod tests {
         let decoded: RecordSet = stored.iter().map(|(_, bytes)| Record::decode(bytes).unwrap()).collect();
         let expected = answers(records(FILE));
         assert_eq!(answers(decoded.clone()), expected);
-        let mut distinct = DistinctRecords::new();
-        stored.iter().for_each(|(_, bytes)| distinct.push(Record::decode(bytes).unwrap()));
-        assert_eq!(answers_of(&distinct.build(&PriceTable::builtin(), &MessageCapture::All)), expected);
+        let mut by_session: Vec<Record> = stored.iter().map(|(_, bytes)| Record::decode(bytes).unwrap()).collect();
+        by_session.sort_by(|a, b| a.session().cmp(&b.session()));
+        let (prices, capture) = (PriceTable::builtin(), MessageCapture::All);
+        let mut builder = DatasetBuilder::new(&prices, &capture);
+        by_session.into_iter().for_each(|record| builder.push(record));
+        assert_eq!(answers_of(&builder.finish()), expected);
 
         let mut reread = decoded;
         for record in records(FILE).into_records() {

@@ -1,6 +1,6 @@
 //! One copy of each repeated string. Records decoded one at a time each carry their own copies of
-//! the session id, file path, working directory, version and model; sharing them keeps the
-//! figures of a large history in a fraction of the memory.
+//! the session id, file path, working directory, version and model; sharing them among a
+//! session's records keeps its figures in a fraction of the memory.
 
 use std::sync::Arc;
 
@@ -19,6 +19,11 @@ impl Strings {
                 self.0.insert(text.clone());
             }
         }
+    }
+
+    /// Forgets every string (keeping the room they took).
+    pub fn clear(&mut self) {
+        self.0.clear();
     }
 }
 

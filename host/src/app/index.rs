@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cc_analytics_core::api::Message;
-use cc_analytics_core::{ApiError, Conversations, Dataset, MessageCapture, PriceTable, Reply};
+use cc_analytics_core::{ApiError, Conversations, Dataset, DatasetBuilder, MessageCapture, PriceTable, Reply};
 
 use crate::store::{Store, StoreError};
 
@@ -28,8 +28,9 @@ pub struct Index {
 impl Index {
     /// Builds the index from everything stored.
     pub fn load(store: &Store, prices: &PriceTable) -> Result<Index, StoreError> {
-        let (records, messages) = store.records()?;
-        Ok(Index { dataset: records.build(prices, &MessageCapture::None), messages, replies: Replies::default() })
+        let mut builder = DatasetBuilder::new(prices, &MessageCapture::None);
+        let messages = store.build(&mut builder)?;
+        Ok(Index { dataset: builder.finish(), messages, replies: Replies::default() })
     }
 }
 

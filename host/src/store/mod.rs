@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use cc_analytics_core::{DistinctRecords, Record, RecordSet};
+use cc_analytics_core::{DatasetBuilder, Record, RecordSet, SUMMARY_KEY_TAG};
 use redb::{Database, ReadableDatabase, ReadableTable};
 
 pub use position::Position;
@@ -105,20 +105,34 @@ impl Store {
         Writer::begin(&self.db)
     }
 
-    /// Every record without its conversation text (see [`Record::without_text`]), and how many
-    /// of them are messages.
-    pub fn records(&self) -> Result<(DistinctRecords, u64), StoreError> {
+    /// Every record without its conversation text (see [`Record::without_text`]) into `builder`,
+    /// in the order it takes them: the summaries, then session by session through the session
+    /// index, so that it holds one session's records at a time. Returns how many are messages.
+    pub fn build(&self, builder: &mut DatasetBuilder<'_>) -> Result<u64, StoreError> {
         let read = self.db.begin_read()?;
-        let table = read.open_table(RECORDS)?;
-        let mut records = DistinctRecords::new();
-        let mut messages = 0;
-        for entry in table.iter()? {
+        let records = read.open_table(RECORDS)?;
+        let summaries = [SUMMARY_KEY_TAG];
+        let after = [SUMMARY_KEY_TAG + 1];
+        for entry in records.range(&summaries[..]..&after[..])? {
             let (_, value) = entry?;
-            let record = decode(value.value())?;
-            messages += u64::from(record.is_message());
-            records.push(record.without_text());
+            builder.push(decode(value.value())?);
         }
-        Ok((records, messages))
+        let index = read.open_table(SESSION_RECORDS)?;
+        let mut messages = 0;
+        for entry in index.iter()? {
+            let (key, _) = entry?;
+            let (session, record_key) = key.value();
+            let Some(value) = records.get(record_key)? else {
+                return Err(StoreError::Corrupt(format!("session {session} lists a record that is not stored")));
+            };
+            let record = decode(value.value())?;
+            if record.session() != Some(session) {
+                return Err(StoreError::Corrupt(format!("session {session} lists a record of another session")));
+            }
+            messages += u64::from(record.is_message());
+            builder.push(record.without_text());
+        }
+        Ok(messages)
     }
 
     /// The records of one session (its lines and responses).
