@@ -11,7 +11,8 @@ use crate::time::Millis;
 pub struct Dataset {
     /// Sessions, ordered by id.
     pub sessions: Vec<SessionRecord>,
-    /// Counted API responses, ordered by timestamp.
+    /// Counted API responses, ordered by timestamp (at the same instant, by session, then in
+    /// line order).
     pub responses: Vec<ResponseRecord>,
     /// Tool calls of counted responses, each `tool_use` once.
     pub tool_calls: Vec<ToolCallRecord>,

@@ -117,8 +117,9 @@ pub(crate) struct Builder<'a> {
     last: Option<Arc<str>>,
     sessions: Vec<SessionRecord>,
     rate_limits: Vec<RateLimitRecord>,
-    /// Counted responses with their first line, session after session, and that position.
-    responses: Vec<(Order, u32, ResponseRecord)>,
+    /// Counted responses, each with its position here: session after session, each session's
+    /// in line order.
+    responses: Vec<(u32, ResponseRecord)>,
     /// `(index into responses, tool_use id, tool name)`.
     tool_calls: Vec<(u32, Arc<str>, Arc<str>)>,
 }
@@ -212,7 +213,6 @@ impl<'a> Builder<'a> {
                 }
             }
             self.responses.push((
-                response.first.clone(),
                 position,
                 ResponseRecord {
                     session: index,
@@ -303,14 +303,14 @@ impl<'a> Builder<'a> {
             }
         }
 
-        // A line is the first line of one response at most, so the order is total.
-        responses.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Stable: responses at the same instant stay in session order, then line order.
+        responses.sort_by_key(|(_, response)| response.timestamp);
         let mut position = vec![0u32; responses.len()];
-        for (new, (_, old, _)) in responses.iter().enumerate() {
+        for (new, (old, _)) in responses.iter().enumerate() {
             position[*old as usize] = new as u32;
         }
-        // In place: the records take the room their sort keys leave.
-        let mut responses: Vec<ResponseRecord> = responses.into_iter().map(|(_, _, response)| response).collect();
+        // In place: the records take the room their positions leave.
+        let mut responses: Vec<ResponseRecord> = responses.into_iter().map(|(_, response)| response).collect();
         responses.shrink_to_fit();
 
         let mut calls = Vec::with_capacity(tool_calls.len());
