@@ -2,8 +2,9 @@
 # Memory of `cc-analytics serve` as the corpus grows: for each generated corpus, serve it from a
 # fresh database, wait for the first sync to finish, ask for the overview, a sessions page and a
 # session's detail, then read VmRSS and VmHWM from /proc/<pid>/status. Then serve the synced
-# database again with --no-sync and ask the same: the memory of the index alone, without what the
-# first sync left behind. Prints a markdown table (also saved as target/bench-serve-memory.md).
+# database again with --no-sync and ask the same: after the overview and the sessions page, the
+# memory of the index alone, without what the first sync left behind; then after the costliest
+# session's conversation was read from the database and sent. Prints a markdown table (also saved as target/bench-serve-memory.md).
 #
 #   benches/serve-memory.sh                                   0.25, 0.5 and 1 GiB
 #   benches/serve-memory.sh --sizes "256MiB 1GiB" --sessions "10000 100000"
@@ -87,20 +88,23 @@ stop() {
   kill "$server" && wait "$server" 2>/dev/null || true
   server=""
 }
-# The overview, the first sessions page by cost, and the detail of its first session; sets $sessions.
-queries() {
-  local page id
+# The overview and the first sessions page by cost; sets $sessions and $top (its first session).
+figures() {
+  local page
   curl -fsS "$base/api/analytics/overview?tz=UTC" >/dev/null
   page=$(curl -fsS "$base/api/analytics/sessions?limit=50&offset=0&sort=cost&tz=UTC")
   sessions=$(echo "$page" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
-  id=$(echo "$page" | sed -n 's/.*"sessions":\[{"id":"\([^"]*\)".*/\1/p')
-  [ -n "$id" ] || { echo "serve-memory.sh: no session id in the sessions page" >&2; exit 1; }
-  curl -fsS "$base/api/analytics/sessions/$id?tz=UTC" >/dev/null
+  top=$(echo "$page" | sed -n 's/.*"sessions":\[{"id":"\([^"]*\)".*/\1/p')
+  [ -n "$top" ] || { echo "serve-memory.sh: no session id in the sessions page" >&2; exit 1; }
+}
+# The detail (the whole conversation) of the costliest session.
+detail() {
+  curl -fsS "$base/api/analytics/sessions/$top?tz=UTC" >/dev/null
 }
 
 rows=()
 run() {
-  local kind=$1 value=$2 dir bytes files status sync_ms db label rss_sync rss hwm rss_again hwm_again
+  local kind=$1 value=$2 dir bytes files status sync_ms db label rss_sync rss hwm rss_index rss_again hwm_again
   dir=$(corpus "$kind" "$value")
   bytes=$(find "$dir/projects" -name '*.jsonl' -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s / 1e6}')
   files=$(find "$dir/projects" -name '*.jsonl' | wc -l)
@@ -113,19 +117,22 @@ run() {
   done
   sync_ms=$(echo "$status" | sed -n 's/.*"lastSyncDuration":\([0-9]*\).*/\1/p')
   rss_sync=$(kib VmRSS)
-  queries
+  figures
+  detail
   rss=$(kib VmRSS)
   hwm=$(kib VmHWM)
   stop
   say "serving $db again (--no-sync)"
   start "$dir" "$db" --no-sync
-  queries
+  figures
+  rss_index=$(kib VmRSS)
+  detail
   rss_again=$(kib VmRSS)
   hwm_again=$(kib VmHWM)
   stop
   label=$value
   [ "$kind" = sessions ] && label="$value sessions"
-  rows+=("| $label | $bytes MB | $files | $sessions | $(du -m "$db" | cut -f1) MB | $sync_ms ms | $(mib "$rss_sync") | $(mib "$rss") | $(mib "$hwm") | $(mib "$rss_again") | $(mib "$hwm_again") |")
+  rows+=("| $label | $bytes MB | $files | $sessions | $(du -m "$db" | cut -f1) MB | $sync_ms ms | $(mib "$rss_sync") | $(mib "$rss") | $(mib "$hwm") | $(mib "$rss_index") | $(mib "$rss_again") | $(mib "$hwm_again") |")
   rm -f "$db"
 }
 
@@ -136,7 +143,7 @@ for n in $session_counts; do run sessions "$n"; done
 {
   echo "serve memory, $(date -u +%Y-%m-%d), $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| corpus | transcripts | files | sessions | database | first sync | VmRSS after sync | VmRSS after queries | VmHWM | --no-sync: VmRSS after queries | --no-sync: VmHWM |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| corpus | transcripts | files | sessions | database | first sync | VmRSS after sync | VmRSS after queries | VmHWM | --no-sync: VmRSS after overview and sessions page | after the costliest session's detail | --no-sync: VmHWM |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${rows[@]}"
 } | tee "$root/target/bench-serve-memory.md"
