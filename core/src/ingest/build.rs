@@ -303,8 +303,9 @@ impl<'a> Builder<'a> {
             }
         }
 
-        // Stable: responses at the same instant stay in session order, then line order.
-        responses.sort_by_key(|(_, response)| response.timestamp);
+        // Responses at the same instant stay in session order, then line order (their positions
+        // here); unstable, as no two keys are equal, so no scratch copy of the responses.
+        responses.sort_unstable_by_key(|(position, response)| (response.timestamp, *position));
         let mut position = vec![0u32; responses.len()];
         for (new, (old, _)) in responses.iter().enumerate() {
             position[*old as usize] = new as u32;
