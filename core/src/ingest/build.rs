@@ -109,10 +109,8 @@ pub(crate) struct Builder<'a> {
     leaf_lines: HashMap<Arc<str>, LeafLine>,
     /// One string per model and per tool name: queries grouping by them compare addresses.
     names: HashSet<Arc<str>>,
-    /// `tool_use_id` → its earliest result: `(order, is_error)`.
-    results: HashMap<Arc<str>, (Order, bool)>,
-    /// Tool calls already counted (by an earlier session, or earlier in this one).
-    counted_tool_uses: HashSet<Arc<str>>,
+    /// What is known of each `tool_use` id so far.
+    tool_uses: HashMap<Arc<str>, ToolUse>,
     /// The last session added.
     last: Option<Arc<str>>,
     sessions: Vec<SessionRecord>,
@@ -120,8 +118,17 @@ pub(crate) struct Builder<'a> {
     /// Counted responses, each with its position here: session after session, each session's
     /// in line order.
     responses: Vec<(u32, ResponseRecord)>,
-    /// `(index into responses, tool_use id, tool name)`.
-    tool_calls: Vec<(u32, Arc<str>, Arc<str>)>,
+    /// Counted tool calls, each with its response's position in `responses` (and not yet
+    /// whether it failed).
+    tool_calls: Vec<ToolCallRecord>,
+}
+
+/// A `tool_use` id: the tool call counted for it (its index in `tool_calls`), and its earliest
+/// result: `(order, is_error)`.
+#[derive(Default)]
+struct ToolUse {
+    call: Option<u32>,
+    result: Option<(Order, bool)>,
 }
 
 impl<'a> Builder<'a> {
@@ -132,8 +139,7 @@ impl<'a> Builder<'a> {
             summaries: Vec::new(),
             leaf_lines: HashMap::default(),
             names: HashSet::default(),
-            results: HashMap::default(),
-            counted_tool_uses: HashSet::default(),
+            tool_uses: HashMap::default(),
             last: None,
             sessions: Vec::new(),
             rate_limits: Vec::new(),
@@ -204,12 +210,16 @@ impl<'a> Builder<'a> {
             let position = self.responses.len() as u32;
             for part in &response.parts {
                 for (id, name) in &part.tool_uses {
-                    if self.counted_tool_uses.insert(id.clone()) {
-                        session_tool_calls += 1;
-                        let mut name = name.clone();
-                        share(&mut self.names, &mut name);
-                        self.tool_calls.push((position, id.clone(), name));
-                    }
+                    let call = match self.tool_uses.get_mut(&**id) {
+                        Some(tool_use) if tool_use.call.is_some() => continue,
+                        Some(tool_use) => &mut tool_use.call,
+                        None => &mut self.tool_uses.entry(id.clone()).or_default().call,
+                    };
+                    *call = Some(self.tool_calls.len() as u32);
+                    session_tool_calls += 1;
+                    let mut tool = name.clone();
+                    share(&mut self.names, &mut tool);
+                    self.tool_calls.push(ToolCallRecord { response: position, tool, is_error: false });
                 }
             }
             self.responses.push((
@@ -295,8 +305,22 @@ impl<'a> Builder<'a> {
     /// calls in time order.
     pub fn finish(self) -> Dataset {
         let Builder {
-            summaries, leaf_lines, results, mut sessions, mut rate_limits, mut responses, tool_calls, ..
+            summaries,
+            leaf_lines,
+            tool_uses,
+            mut sessions,
+            mut rate_limits,
+            mut responses,
+            mut tool_calls,
+            ..
         } = self;
+        for tool_use in tool_uses.into_values() {
+            if let (Some(call), Some((_, true))) = (tool_use.call, tool_use.result) {
+                let call = &mut tool_calls[call as usize];
+                call.is_error = true;
+                sessions[responses[call.response as usize].1.session as usize].session.tool_errors += 1;
+            }
+        }
         for (session, text) in summary_titles(&summaries, &leaf_lines) {
             if let Ok(i) = sessions.binary_search_by(|s| s.session.id.as_str().cmp(session)) {
                 sessions[i].session.title = Some(text.to_string());
@@ -314,16 +338,10 @@ impl<'a> Builder<'a> {
         let mut responses: Vec<ResponseRecord> = responses.into_iter().map(|(_, response)| response).collect();
         responses.shrink_to_fit();
 
-        let mut calls = Vec::with_capacity(tool_calls.len());
-        for (response, id, tool) in tool_calls {
-            let is_error = results.get(&id).is_some_and(|(_, is_error)| *is_error);
-            let response = position[response as usize];
-            sessions[responses[response as usize].session as usize].session.tool_errors += u64::from(is_error);
-            calls.push(ToolCallRecord { response, tool, is_error });
-        }
-        calls.sort_by_key(|c| c.response);
+        tool_calls.iter_mut().for_each(|call| call.response = position[call.response as usize]);
+        tool_calls.sort_by_key(|c| c.response);
         rate_limits.sort_by_key(|r| (r.timestamp, r.session));
-        Dataset { sessions, responses, tool_calls: calls, rate_limits }
+        Dataset { sessions, responses, tool_calls, rate_limits }
     }
 
     /// Notes the lines that are some summary's leaf, keeping the earliest copy of each uuid.
@@ -353,12 +371,12 @@ impl<'a> Builder<'a> {
     fn note_results(&mut self, users: &[Box<UserFact>]) {
         for user in users {
             for (id, is_error) in &user.tool_results {
-                match self.results.get_mut(&**id) {
-                    Some(earliest) if user.order < earliest.0 => *earliest = (user.order.clone(), *is_error),
-                    Some(_) => {}
-                    None => {
-                        self.results.insert(id.clone(), (user.order.clone(), *is_error));
-                    }
+                let result = match self.tool_uses.get_mut(&**id) {
+                    Some(tool_use) => &mut tool_use.result,
+                    None => &mut self.tool_uses.entry(id.clone()).or_default().result,
+                };
+                if result.as_ref().is_none_or(|(earliest, _)| user.order < *earliest) {
+                    *result = Some((user.order.clone(), *is_error));
                 }
             }
         }
