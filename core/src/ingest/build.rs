@@ -1,8 +1,8 @@
 //! From facts to a [`Dataset`], one session at a time: drops sidechain replays, prices
 //! responses, counts each tool call once, and derives every session field of ACCOUNTING.md
 //! "Sessions" and "Messages". The rules that reach across sessions (a tool call is counted once,
-//! by its earliest result; a summary titles the session of its leaf line) keep only the ids they
-//! need, so a session's facts can be dropped as soon as it is built.
+//! and failed if its earliest result did; a summary titles the session of its leaf line) keep
+//! only the ids they need, so a session's facts can be dropped as soon as it is built.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
