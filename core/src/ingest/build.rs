@@ -54,47 +54,22 @@ impl Kinds {
             Fact::Title(f) => self.titles.push(f),
         }
     }
+}
 
-    /// The facts of each session (all but summaries, which name none), by session id.
-    fn by_session(self) -> BTreeMap<Arc<str>, Kinds> {
-        let mut sessions: BTreeMap<Arc<str>, Kinds> = BTreeMap::new();
-        let facts = (self.users.into_iter().map(Fact::User))
-            .chain(self.systems.into_iter().map(Fact::System))
-            .chain(self.synthetics.into_iter().map(Fact::Synthetic))
-            .chain(self.responses.into_iter().map(Fact::Response))
-            .chain(self.titles.into_iter().map(Fact::Title));
-        for fact in facts {
-            if let Some(session) = fact.session() {
-                sessions.entry(session.clone()).or_default().add(fact);
-            }
+/// Builds the dataset from facts with distinct keys: grouped by session (summaries name none),
+/// summaries first, then sessions in id order.
+pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
+    let mut summaries = Kinds::default();
+    let mut sessions: BTreeMap<Arc<str>, Kinds> = BTreeMap::new();
+    for fact in facts.into_facts() {
+        match fact.session() {
+            Some(session) => sessions.entry(session.clone()).or_default().add(fact),
+            None => summaries.add(fact),
         }
-        sessions
     }
-}
-
-impl From<Facts> for Kinds {
-    /// Sized up front: the vectors would otherwise copy every fact again as they grow.
-    fn from(facts: Facts) -> Self {
-        let mut counts = [0usize; 6];
-        facts.iter().for_each(|fact| counts[fact.kind()] += 1);
-        let mut kinds = Kinds {
-            users: Vec::with_capacity(counts[0]),
-            systems: Vec::with_capacity(counts[1]),
-            synthetics: Vec::with_capacity(counts[2]),
-            responses: Vec::with_capacity(counts[3]),
-            summaries: Vec::with_capacity(counts[4]),
-            titles: Vec::with_capacity(counts[5]),
-        };
-        facts.into_facts().for_each(|fact| kinds.add(fact));
-        kinds
-    }
-}
-
-/// Builds the dataset from facts with distinct keys.
-pub(crate) fn build(mut kinds: Kinds, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
     let mut builder = Builder::new(prices, capture);
-    std::mem::take(&mut kinds.summaries).into_iter().for_each(|summary| builder.add_summary(*summary));
-    for (session, facts) in kinds.by_session() {
+    summaries.summaries.into_iter().for_each(|summary| builder.add_summary(*summary));
+    for (session, facts) in sessions {
         builder.add_session(session, facts);
     }
     builder.finish()

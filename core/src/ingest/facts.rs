@@ -213,18 +213,6 @@ impl Fact {
         }
     }
 
-    /// Which kind of fact it is, in declaration order (0 = user … 5 = title).
-    pub fn kind(&self) -> usize {
-        match self {
-            Fact::User(_) => 0,
-            Fact::System(_) => 1,
-            Fact::Synthetic(_) => 2,
-            Fact::Response(_) => 3,
-            Fact::Summary(_) => 4,
-            Fact::Title(_) => 5,
-        }
-    }
-
     /// The session the fact belongs to (summaries belong to the session of their leaf line).
     pub fn session(&self) -> Option<&Arc<str>> {
         match self {
@@ -314,11 +302,6 @@ impl Facts {
 
     pub fn is_empty(&self) -> bool {
         self.table.is_empty()
-    }
-
-    /// Every fact, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = &Fact> {
-        self.table.iter()
     }
 
     /// Every fact, in no particular order.

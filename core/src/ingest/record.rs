@@ -108,7 +108,7 @@ impl RecordSet {
     /// Applies the accounting rules: the same as [`crate::Analyzer::finish`] on the lines these
     /// records came from.
     pub fn build(self, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
-        build(Kinds::from(self.0), prices, capture)
+        build(self.0, prices, capture)
     }
 }
 

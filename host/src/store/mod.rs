@@ -122,9 +122,9 @@ impl Store {
         for entry in index.iter()? {
             let (key, _) = entry?;
             let (session, record_key) = key.value();
-            // The writer keeps the index and the records in step; an entry that is not (no record,
-            // or a record that moved to another session, listed there too) is passed over, as
-            // `session_records` does, rather than counted twice or failing every answer.
+            // The writer keeps the index and the records in step. An entry that is not is passed
+            // over rather than failing every answer: one without a record (as `session_records`
+            // does), or one whose record moved to another session (counted there).
             let Some(value) = records.get(record_key)? else { continue };
             let record = decode(value.value())?;
             if record.session() != Some(session) {
