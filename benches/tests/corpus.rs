@@ -165,7 +165,7 @@ fn a_corpus_of_a_chosen_number_of_sessions_has_them_all_and_reads_without_line_e
     assert!(analysis.errors.is_empty(), "line errors: {:?}", &analysis.errors[..analysis.errors.len().min(5)]);
     assert_eq!(analysis.dataset.sessions.len() as u64, SESSIONS);
     // Months of timestamps: from the 1.0.x months to the 2.1.x ones.
-    let starts: Vec<i64> = analysis.dataset.sessions.iter().map(|s| s.start).collect();
+    let starts: Vec<i64> = analysis.dataset.sessions.iter().map(|s| s.start()).collect();
     let span = starts.iter().max().unwrap() - starts.iter().min().unwrap();
     assert!(span > 300 * 86_400_000, "{} days", span / 86_400_000);
 }

@@ -2,33 +2,63 @@
 //! shared by the host, the wasm build and the CLI. Field meanings are API.md's.
 #![allow(missing_docs)]
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::time::{Millis, format_utc, parse_timestamp};
 
 /// A session (`Session` in API.md).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub id: String,
-    pub project_path: String,
-    pub start_time: String,
-    pub end_time: String,
+    /// Shared by the sessions of a project, like the model names, branch and version below.
+    pub project_path: Arc<str>,
+    pub start_time: UtcTime,
+    pub end_time: UtcTime,
     pub duration: u64,
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub cache_creation_tokens: u64,
     pub cache_read_tokens: u64,
     pub cost: f64,
-    pub model: Option<String>,
+    pub model: Option<Arc<str>>,
     pub title: Option<String>,
-    pub models: Vec<String>,
-    pub git_branch: Option<String>,
-    pub version: Option<String>,
+    pub models: Vec<Arc<str>>,
+    pub git_branch: Option<Arc<str>>,
+    pub version: Option<Arc<str>>,
     pub user_prompts: u64,
     pub responses: u64,
     pub tool_calls: u64,
     pub tool_errors: u64,
     pub subagents: u64,
     pub compactions: u64,
+}
+
+/// An instant published as `YYYY-MM-DDTHH:MM:SS.sssZ`, kept as milliseconds and formatted
+/// when sent (an index holds two per session).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UtcTime(pub Millis);
+
+impl fmt::Display for UtcTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_utc(self.0))
+    }
+}
+
+impl Serialize for UtcTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format_utc(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for UtcTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_timestamp(&text).map(UtcTime).ok_or_else(|| serde::de::Error::custom("not an RFC 3339 timestamp"))
+    }
 }
 
 /// What a message is (`Message.kind`).
@@ -314,8 +344,8 @@ pub struct SyncPreview {
 pub struct DatabaseStats {
     pub total_sessions: u64,
     pub total_messages: u64,
-    pub oldest_session: Option<String>,
-    pub newest_session: Option<String>,
+    pub oldest_session: Option<UtcTime>,
+    pub newest_session: Option<UtcTime>,
     pub database_size: String,
     pub database_size_bytes: u64,
     pub retention_days: Option<u64>,

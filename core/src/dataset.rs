@@ -23,14 +23,8 @@ pub struct Dataset {
 /// A session: its API object plus what filters and sorting need.
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
-    /// The published fields (whole-session figures).
+    /// The published fields (whole-session figures). `model` is the string its responses share.
     pub session: api::Session,
-    /// `session.model` as the string its responses share.
-    pub main_model: Option<Arc<str>>,
-    /// `startTime` in milliseconds.
-    pub start: Millis,
-    /// `endTime` in milliseconds.
-    pub end: Millis,
     /// Exact cost in pico-dollars.
     pub cost: u64,
     /// Every activity instant (user, assistant and system lines), sorted, without repeats.
@@ -102,6 +96,18 @@ pub struct RateLimitRecord {
     pub session: u32,
     /// When it happened.
     pub timestamp: Millis,
+}
+
+impl SessionRecord {
+    /// `startTime` in milliseconds.
+    pub fn start(&self) -> Millis {
+        self.session.start_time.0
+    }
+
+    /// `endTime` in milliseconds.
+    pub fn end(&self) -> Millis {
+        self.session.end_time.0
+    }
 }
 
 impl Dataset {

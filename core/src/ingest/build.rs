@@ -14,7 +14,7 @@ use super::analyzer::MessageCapture;
 use super::facts::{
     Attrs, Fact, Facts, Order, ResponseFact, SummaryFact, SyntheticFact, SystemFact, TitleFact, UserFact,
 };
-use crate::api::{self, MessageKind, Role};
+use crate::api::{self, MessageKind, Role, UtcTime};
 use crate::dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, Tokens, ToolCallRecord};
 use crate::money::usd;
 use crate::pricing::{PriceTable, response_cost};
@@ -82,7 +82,8 @@ pub(crate) struct Builder<'a> {
     summaries: Vec<SummaryFact>,
     /// A summary's `leafUuid` → the earliest line with that uuid: `(order, session)`.
     leaf_lines: HashMap<Arc<str>, LeafLine>,
-    /// One string per model and per tool name: queries grouping by them compare addresses.
+    /// One string per model and tool name (queries grouping by them compare addresses), and per
+    /// project path, branch and version (sessions repeat them).
     names: HashSet<Arc<str>>,
     /// What is known of each `tool_use` id so far.
     tool_uses: HashMap<Arc<str>, ToolUse>,
@@ -174,7 +175,7 @@ impl<'a> Builder<'a> {
             .collect();
         let mut tokens = Tokens::default();
         let mut cost = 0u64;
-        let mut per_model: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        let mut per_model: BTreeMap<&Arc<str>, (u64, u64)> = BTreeMap::new();
         let mut session_tool_calls = 0u64;
         for (response, &(response_cost, priced)) in responses.iter().zip(&priced) {
             tokens.add(&tokens_of(response));
@@ -209,12 +210,9 @@ impl<'a> Builder<'a> {
                 },
             ));
         }
-        let main_model = per_model
-            .iter()
-            .max_by_key(|(name, (count, cost))| (*count, *cost, Reverse(*name)))
-            .and_then(|(name, _)| responses.iter().map(|r| &r.model).find(|m| ***m == **name))
-            .cloned();
-        let mut models: Vec<(&str, u64)> = per_model.iter().map(|(name, (_, cost))| (*name, *cost)).collect();
+        let main_model =
+            per_model.iter().max_by_key(|(name, (count, cost))| (*count, *cost, Reverse(*name))).map(|(name, _)| *name);
+        let mut models: Vec<(&Arc<str>, u64)> = per_model.iter().map(|(name, (_, cost))| (*name, *cost)).collect();
         models.sort_by_key(|(name, cost)| (Reverse(*cost), *name));
 
         let mut activity: Vec<Millis> = parts.lines.iter().map(|(order, _)| order.ts).collect();
@@ -224,11 +222,16 @@ impl<'a> Builder<'a> {
         activity.shrink_to_fit();
         let start = activity[0];
         let end = activity[activity.len() - 1];
-        let first_with = |pick: fn(&Attrs) -> Option<&Arc<str>>| {
-            parts.lines.iter().find_map(|(_, attrs)| pick(attrs)).map(|s| s.to_string())
+        let names = &mut self.names;
+        let mut first_with = |pick: fn(&Attrs) -> Option<&Arc<str>>| {
+            parts.lines.iter().find_map(|(_, attrs)| pick(attrs)).map(|text| shared(names, text))
         };
-        let project_path = first_with(|a| a.cwd.as_ref())
-            .unwrap_or_else(|| parts.lines[0].0.file.split('/').next().unwrap_or_default().to_owned());
+        let git_branch = first_with(|a| a.git_branch.as_ref());
+        let version = first_with(|a| a.version.as_ref());
+        let project_path = first_with(|a| a.cwd.as_ref()).unwrap_or_else(|| {
+            let folder = parts.lines[0].0.file.split('/').next().unwrap_or_default();
+            shared(&mut self.names, &Arc::from(folder))
+        });
         let subagents = {
             let ids: HashSet<&str> = parts.lines.iter().filter_map(|(_, a)| a.agent_id.as_deref()).collect();
             let roots = parts
@@ -250,19 +253,19 @@ impl<'a> Builder<'a> {
         let session = api::Session {
             id: session_id.to_string(),
             project_path,
-            start_time: format_utc(start),
-            end_time: format_utc(end),
+            start_time: UtcTime(start),
+            end_time: UtcTime(end),
             duration: ((end - start) / 1000) as u64,
             input_tokens: tokens.input,
             output_tokens: tokens.output,
             cache_creation_tokens: tokens.cache_creation,
             cache_read_tokens: tokens.cache_read,
             cost: usd(cost),
-            model: main_model.as_deref().map(str::to_owned),
+            model: main_model.cloned(),
             title,
-            models: models.into_iter().map(|(name, _)| name.to_owned()).collect(),
-            git_branch: first_with(|a| a.git_branch.as_ref()),
-            version: first_with(|a| a.version.as_ref()),
+            models: models.into_iter().map(|(name, _)| name.clone()).collect(),
+            git_branch,
+            version,
             user_prompts: parts.users.iter().filter(|u| u.kind == MessageKind::Prompt).count() as u64,
             responses: responses.len() as u64,
             tool_calls: session_tool_calls,
@@ -273,7 +276,7 @@ impl<'a> Builder<'a> {
         };
         self.rate_limits
             .extend(parts.rate_limits.iter().map(|&timestamp| RateLimitRecord { session: index, timestamp }));
-        self.sessions.push(SessionRecord { session, main_model, start, end, cost, activity, messages });
+        self.sessions.push(SessionRecord { session, cost, activity, messages });
     }
 
     /// Applies what needed every session: tool errors, summary titles, and responses and tool
@@ -360,10 +363,16 @@ impl<'a> Builder<'a> {
 
 /// Makes `name` the one shared copy of its text.
 fn share(names: &mut HashSet<Arc<str>>, name: &mut Arc<str>) {
-    match names.get(name) {
-        Some(shared) => *name = shared.clone(),
+    *name = shared(names, name);
+}
+
+/// The one shared copy of `text`.
+fn shared(names: &mut HashSet<Arc<str>>, text: &Arc<str>) -> Arc<str> {
+    match names.get(text) {
+        Some(shared) => shared.clone(),
         None => {
-            names.insert(name.clone());
+            names.insert(text.clone());
+            text.clone()
         }
     }
 }

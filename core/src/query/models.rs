@@ -17,7 +17,7 @@ pub fn distribution(scope: &Scope<'_>) -> Vec<ModelUsage> {
     }
     let mut with_model = 0u64;
     for session in scope.sessions() {
-        if let Some(model) = &session.main_model {
+        if let Some(model) = &session.session.model {
             rows.slot(model).0 += 1;
             with_model += 1;
         }

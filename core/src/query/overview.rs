@@ -53,8 +53,8 @@ pub fn date_range(scope: &Scope<'_>) -> Option<DateRange> {
     if scope.sessions.is_empty() && scope.responses.is_empty() {
         return None;
     }
-    let first = scope.sessions().map(|s| s.start).chain(scope.responses().map(|r| r.timestamp)).min()?;
-    let last = scope.sessions().map(|s| s.end).chain(scope.responses().map(|r| r.timestamp)).max()?;
+    let first = scope.sessions().map(|s| s.start()).chain(scope.responses().map(|r| r.timestamp)).min()?;
+    let last = scope.sessions().map(|s| s.end()).chain(scope.responses().map(|r| r.timestamp)).max()?;
     Some(DateRange {
         from: format_utc(scope.filters.from.unwrap_or(first)),
         to: format_utc(scope.filters.to.unwrap_or(last)),

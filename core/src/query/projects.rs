@@ -22,10 +22,10 @@ pub fn projects(scope: &Scope<'_>) -> Vec<ProjectUsage> {
     for session in scope.sessions() {
         let project = projects.entry(&session.session.project_path).or_default();
         project.sessions += 1;
-        project.last_activity = project.last_activity.max(session.end);
+        project.last_activity = project.last_activity.max(session.end());
     }
     for response in scope.responses() {
-        let path = scope.session_of(response).session.project_path.as_str();
+        let path = scope.session_of(response).session.project_path.as_ref();
         if let Some(project) = projects.get_mut(path) {
             project.usage.add(response);
             let cost = project.models.entry(&response.model).or_default();

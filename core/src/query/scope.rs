@@ -20,14 +20,14 @@ pub struct Scope<'d> {
 impl<'d> Scope<'d> {
     /// Applies `filters` to `data`.
     pub fn new(data: &'d Dataset, filters: Filters) -> Self {
-        let project_ok = |s: &SessionRecord| filters.project.as_deref().is_none_or(|p| s.session.project_path == p);
+        let project_ok = |s: &SessionRecord| filters.project.as_deref().is_none_or(|p| &*s.session.project_path == p);
         let mut sessions = Vec::with_capacity(data.sessions.len());
         sessions.extend(
             data.sessions
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| project_ok(s))
-                .filter(|(_, s)| filters.model.as_deref().is_none_or(|m| s.session.models.iter().any(|x| x == m)))
+                .filter(|(_, s)| filters.model.as_deref().is_none_or(|m| s.session.models.iter().any(|x| &**x == m)))
                 .filter(|(_, s)| active_in(s, &filters))
                 .map(|(i, _)| i as u32),
         );
@@ -80,7 +80,9 @@ impl<'d> Scope<'d> {
             .rate_limits
             .iter()
             .filter(|e| self.filters.contains(e.timestamp))
-            .filter(|e| project.is_none_or(|p| self.data.sessions[e.session as usize].session.project_path == p))
+            .filter(|e| {
+                project.is_none_or(|p| self.data.sessions[e.session as usize].session.project_path.as_ref() == p)
+            })
             .count() as u64
     }
 }
@@ -89,10 +91,10 @@ fn active_in(session: &SessionRecord, filters: &Filters) -> bool {
     // `start` and `end` are the first and last activity: most sessions are settled by them
     // without reaching into the activity list.
     let (from, to) = (filters.from.unwrap_or(Millis::MIN), filters.to.unwrap_or(Millis::MAX));
-    if session.end < from || session.start > to {
+    if session.end() < from || session.start() > to {
         return false;
     }
-    if session.start >= from || session.end <= to {
+    if session.start() >= from || session.end() <= to {
         return true;
     }
     let first = filters.from.map_or(0, |f| session.activity.partition_point(|&t| t < f));

@@ -29,9 +29,9 @@ fn first_sorted<'d>(scope: &Scope<'d>, params: &Params, n: usize) -> Result<Vec<
                     + i128::from(t.cache_creation_tokens)
                     + i128::from(t.cache_read_tokens)
             }
-            _ => i128::from(s.start),
+            _ => i128::from(s.start()),
         };
-        (primary, i128::from(s.start))
+        (primary, i128::from(s.start()))
     };
     // Keys once per session; ids are unique, so this is a total order and the first `n` of a
     // selection are exactly the first `n` of a full sort.

@@ -171,8 +171,8 @@ impl App {
     pub fn stats(&self) -> Result<DatabaseStats, ApiError> {
         let index = self.index().map_err(database)?;
         let sessions = &index.dataset.sessions;
-        let oldest = sessions.iter().min_by_key(|s| s.start).map(|s| s.session.start_time.clone());
-        let newest = sessions.iter().max_by_key(|s| s.start).map(|s| s.session.start_time.clone());
+        let oldest = sessions.iter().min_by_key(|s| s.start()).map(|s| s.session.start_time);
+        let newest = sessions.iter().max_by_key(|s| s.start()).map(|s| s.session.start_time);
         let bytes = self.store.size_bytes();
         Ok(DatabaseStats {
             total_sessions: sessions.len() as u64,
@@ -278,7 +278,7 @@ impl App {
             let index =
                 if changed { Arc::new(Index::load(&self.store, &self.settings.prices)?) } else { self.index()? };
             let expired: Vec<String> =
-                index.dataset.sessions.iter().filter(|s| s.end < cutoff).map(|s| s.session.id.clone()).collect();
+                index.dataset.sessions.iter().filter(|s| s.end() < cutoff).map(|s| s.session.id.clone()).collect();
             changed |= !expired.is_empty() && self.store.purge(&expired)? > 0;
         }
         if changed {

@@ -205,9 +205,9 @@ fn sessions_table(sessions: &[Session]) -> String {
     for s in sessions {
         let tokens = s.input_tokens + s.output_tokens + s.cache_creation_tokens + s.cache_read_tokens;
         table.row(vec![
-            s.start_time[..16].replace('T', " "),
-            s.project_path.clone(),
-            s.model.clone().unwrap_or_else(|| "-".to_owned()),
+            s.start_time.to_string()[..16].replace('T', " "),
+            s.project_path.to_string(),
+            s.model.as_deref().unwrap_or("-").to_owned(),
             count(s.user_prompts),
             count(s.responses),
             count(tokens),
