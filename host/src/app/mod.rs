@@ -272,19 +272,32 @@ impl App {
             return Ok(report);
         }
         let mut changed = report.changed();
+        // An index of the data as it is now, once one was built for the retention check.
+        let mut current = None;
         if let Some(days) = self.settings.retention_days {
             let cutoff = now_ms() - days as i64 * DAY_MS;
             // Session ends as they are now: a session this sync extended must not look expired.
-            let index =
-                if changed { Arc::new(Index::load(&self.store, &self.settings.prices)?) } else { self.index()? };
+            let index = if changed {
+                let index = Arc::new(Index::load(&self.store, &self.settings.prices)?);
+                current = Some(index.clone());
+                index
+            } else {
+                self.index()?
+            };
             let expired: Vec<String> =
                 index.dataset.sessions.iter().filter(|s| s.end() < cutoff).map(|s| s.session.id.clone()).collect();
-            changed |= !expired.is_empty() && self.store.purge(&expired)? > 0;
+            if !expired.is_empty() && self.store.purge(&expired)? > 0 {
+                changed = true;
+                current = None;
+            }
         }
         if changed {
             let loaded = self.index.read().expect("index lock").is_some();
-            if loaded {
-                let index = Arc::new(Index::load(&self.store, &self.settings.prices)?);
+            if loaded || current.is_some() {
+                let index = match current {
+                    Some(index) => index,
+                    None => Arc::new(Index::load(&self.store, &self.settings.prices)?),
+                };
                 *self.index.write().expect("index lock") = Some(index);
             }
             let _ = self.events.send(Event::DataChanged);
