@@ -27,6 +27,8 @@ pub struct SessionRecord {
     pub session: api::Session,
     /// Exact cost in pico-dollars.
     pub cost: u64,
+    /// Its title is a summary's.
+    pub summary_title: bool,
     /// Every activity instant (user, assistant and system lines), sorted, without repeats.
     pub activity: Vec<Millis>,
     /// The conversation, when it was captured.

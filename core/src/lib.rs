@@ -31,8 +31,8 @@ pub use chrono_tz;
 pub use dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, Tokens, ToolCallRecord};
 pub use error::ApiError;
 pub use ingest::{
-    Analysis, Analyzer, DatasetBuilder, DecodeError, IngestStats, LineError, MAX_LINE_BYTES, MessageCapture,
-    RECORD_FORMAT, Record, RecordSet, SUMMARY_KEY_TAG,
+    Analysis, Analyzer, DatasetBuilder, DecodeError, IngestStats, LineError, Links, MAX_LINE_BYTES, MessageCapture,
+    RECORD_FORMAT, Record, RecordSet, SUMMARY_KEY_TAG, with_sessions_rebuilt,
 };
 pub use parse::{Block, Content, Line, LineKind, Message, parse_line};
 pub use pricing::{PriceTable, PricingError};

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use cc_analytics_core::{
-    Analyzer, Dataset, DatasetBuilder, MessageCapture, PriceTable, QueryContext, Record, RecordSet, SUMMARY_KEY_TAG,
-    answer, chrono_tz,
+    Analyzer, Dataset, DatasetBuilder, Links, MessageCapture, PriceTable, QueryContext, Record, RecordSet,
+    SUMMARY_KEY_TAG, answer, chrono_tz, with_sessions_rebuilt,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -432,6 +432,22 @@ fn answers(data: &Dataset) -> Vec<(String, u16, String)> {
         .collect()
 }
 
+/// Records in the store's order: summaries, then each session's records, by key.
+fn stored(set: RecordSet) -> Vec<Record> {
+    let mut records: Vec<(Option<String>, Vec<u8>, Record)> =
+        set.into_records().map(|r| (r.session().map(str::to_owned), r.key(), r)).collect();
+    records.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    records.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// The host's index of records in the store's order (conversations included, to compare them).
+fn built(records: &[Record]) -> Dataset {
+    let (prices, capture) = (PriceTable::builtin(), MessageCapture::All);
+    let mut builder = DatasetBuilder::new(&prices, &capture);
+    records.iter().for_each(|record| builder.push(record.clone()));
+    builder.finish()
+}
+
 /// `cases` per property unless `PROPTEST_CASES` says otherwise; no regression files are written
 /// (a failure prints its minimal case: keep it as a plain test).
 fn config(cases: u32) -> ProptestConfig {
@@ -515,6 +531,50 @@ proptest! {
         let mut builder = DatasetBuilder::new(&prices, &capture);
         by_session.into_iter().for_each(|(_, _, record)| builder.push(record));
         prop_assert_eq!(&answers(&builder.finish()), &expected);
+    }
+
+    /// (v) A sync's changes applied to the host's index session by session, whenever `Links`
+    /// admits them, give the answers of building every stored record again.
+    #[test]
+    fn sessions_rebuilt_alone_give_the_answers_of_a_full_build(files in history(), cuts in prop::collection::vec(any::<u16>(), 64)) {
+        // Before the sync: a prefix of each file's lines (new files may be empty).
+        let before: Vec<File> = files
+            .iter()
+            .enumerate()
+            .map(|(i, File(path, bytes))| {
+                let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+                let kept = usize::from(cuts[i % 64]) % (lines.len() + 1);
+                File(path.clone(), lines[..kept].concat())
+            })
+            .collect();
+        let stored_before = stored(analyzer(&before).into_records().0);
+        let mut after: BTreeMap<Vec<u8>, Record> = stored_before.iter().map(|r| (r.key(), r.clone())).collect();
+        for record in analyzer(&files).into_records().0.into_records() {
+            match after.get_mut(&record.key()) {
+                Some(old) => old.merge(record),
+                None => {
+                    after.insert(record.key(), record);
+                }
+            }
+        }
+        let stored_after = stored(after.values().cloned().collect());
+        let expected = answers(&built(&stored_after));
+
+        let mut links = Links::new();
+        stored_before.iter().for_each(|r| links.note(r));
+        let old: BTreeMap<Vec<u8>, &Record> = stored_before.iter().map(|r| (r.key(), r)).collect();
+        let changed: Vec<&Record> = stored_after.iter().filter(|r| old.get(&r.key()) != Some(r)).collect();
+        let moved = changed.iter().any(|r| old.get(&r.key()).is_some_and(|o| o.session() != r.session()));
+        let sessions: std::collections::BTreeSet<&str> = changed.iter().filter_map(|r| r.session()).collect();
+        let rebuilt: Vec<Record> =
+            stored_after.iter().filter(|r| r.session().is_some_and(|s| sessions.contains(s))).cloned().collect();
+        let admitted = !moved
+            && changed.iter().all(|r| links.admits(r))
+            && rebuilt.iter().all(|r| links.owned_by(r.session().expect("a session's record"), r));
+        if admitted {
+            let updated = with_sessions_rebuilt(&built(&stored_before), built(&rebuilt));
+            prop_assert_eq!(answers(&updated), expected);
+        }
     }
 
     /// (iv) Totals agree across endpoints, unfiltered and filtered.

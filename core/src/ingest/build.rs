@@ -276,7 +276,7 @@ impl<'a> Builder<'a> {
         };
         self.rate_limits
             .extend(parts.rate_limits.iter().map(|&timestamp| RateLimitRecord { session: index, timestamp }));
-        self.sessions.push(SessionRecord { session, cost, activity, messages });
+        self.sessions.push(SessionRecord { session, cost, summary_title: false, activity, messages });
     }
 
     /// Applies what needed every session: tool errors, summary titles, and responses and tool
@@ -302,6 +302,7 @@ impl<'a> Builder<'a> {
         for (session, text) in summary_titles(&summaries, &leaf_lines) {
             if let Ok(i) = sessions.binary_search_by(|s| s.session.id.as_str().cmp(session)) {
                 sessions[i].session.title = Some(text.to_string());
+                sessions[i].summary_title = true;
             }
         }
 

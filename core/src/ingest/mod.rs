@@ -9,6 +9,8 @@ mod build;
 mod facts;
 mod record;
 mod strings;
+mod update;
 
 pub use analyzer::{Analysis, Analyzer, IngestStats, LineError, MAX_LINE_BYTES, MessageCapture};
 pub use record::{DatasetBuilder, DecodeError, RECORD_FORMAT, Record, RecordSet, SUMMARY_KEY_TAG};
+pub use update::{Links, with_sessions_rebuilt};
