@@ -1,13 +1,17 @@
 //! The in-memory index the API answers from: the core's dataset built from every stored record
-//! (figures only; conversations stay in the database and are read per request).
+//! (figures only; conversations stay in the database and are read per request), and brought up
+//! to date after a sync by rebuilding only the sessions it changed when nothing links them to
+//! other sessions.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cc_analytics_core::api::Message;
-use cc_analytics_core::{ApiError, Conversations, Dataset, DatasetBuilder, MessageCapture, PriceTable, Reply};
+use cc_analytics_core::{
+    ApiError, Conversations, Dataset, DatasetBuilder, Links, MessageCapture, PriceTable, Reply, with_sessions_rebuilt,
+};
 
-use crate::store::{Store, StoreError};
+use crate::store::{Changes, Store, StoreError};
 
 /// Most replies kept for one second.
 const MAX_REPLIES: usize = 64;
@@ -21,6 +25,9 @@ pub struct Index {
     pub dataset: Dataset,
     /// Stored messages (user lines and responses).
     pub messages: u64,
+    /// What links the stored records across sessions, until the update that succeeds this
+    /// index takes it (an index without it is succeeded by a full build).
+    links: Mutex<Option<Links>>,
     /// Replies computed from this index during the current second.
     pub replies: Replies,
 }
@@ -29,8 +36,44 @@ impl Index {
     /// Builds the index from everything stored.
     pub fn load(store: &Store, prices: &PriceTable) -> Result<Index, StoreError> {
         let mut builder = DatasetBuilder::new(prices, &MessageCapture::None);
-        let messages = store.build(&mut builder)?;
-        Ok(Index { dataset: builder.finish(), messages, replies: Replies::default() })
+        let mut links = Links::new();
+        let messages = store.build(&mut builder, &mut links)?;
+        Ok(Index { dataset: builder.finish(), messages, links: Mutex::new(Some(links)), replies: Replies::default() })
+    }
+
+    /// This index after a sync that made `changes` and added `messages_added` messages: the
+    /// sessions it changed rebuilt from their stored records, or everything built again when
+    /// the changes reach other sessions (see [`Links`]).
+    pub fn updated(
+        &self,
+        store: &Store,
+        prices: &PriceTable,
+        changes: &Changes,
+        messages_added: u64,
+    ) -> Result<Index, StoreError> {
+        let Some(mut links) = self.links.lock().expect("links lock").take() else {
+            return Index::load(store, prices);
+        };
+        if changes.wide || !store.records(&changes.keys)?.iter().all(|record| links.admits(record)) {
+            return Index::load(store, prices);
+        }
+        let mut builder = DatasetBuilder::new(prices, &MessageCapture::None);
+        for session in &changes.sessions {
+            for record in store.session_records(session)?.into_records() {
+                // Noted as it goes: a tool id two changed sessions share is then refused too.
+                if !links.owned_by(session, &record) {
+                    return Index::load(store, prices);
+                }
+                links.note(&record);
+                builder.push(record.without_text());
+            }
+        }
+        Ok(Index {
+            dataset: with_sessions_rebuilt(&self.dataset, builder.finish()),
+            messages: self.messages + messages_added,
+            links: Mutex::new(Some(links)),
+            replies: Replies::default(),
+        })
     }
 }
 

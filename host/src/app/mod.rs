@@ -267,22 +267,32 @@ impl App {
     }
 
     fn sync_and_refresh(&self, options: SyncOptions) -> Result<SyncReport, StoreError> {
+        // The index as it was before this sync (the only writer) changed anything.
+        let before = self.index.read().expect("index lock").clone();
         let report = sync::run(&self.store, &self.settings.claude_dirs, options, &self.progress)?;
         if options.dry_run {
             return Ok(report);
         }
-        let mut changed = report.changed();
-        // An index of the data as it is now, once one was built for the retention check.
-        let mut current = None;
+        let prices = &self.settings.prices;
+        let mut changed = !report.changes.is_empty();
+        // An index of the data as it is now, once one was made.
+        let mut current = match (&before, changed) {
+            (Some(index), true) => {
+                Some(Arc::new(index.updated(&self.store, prices, &report.changes, report.added.messages_added)?))
+            }
+            _ => None,
+        };
         if let Some(days) = self.settings.retention_days {
             let cutoff = now_ms() - days as i64 * DAY_MS;
             // Session ends as they are now: a session this sync extended must not look expired.
-            let index = if changed {
-                let index = Arc::new(Index::load(&self.store, &self.settings.prices)?);
-                current = Some(index.clone());
-                index
-            } else {
-                self.index()?
+            let index = match &current {
+                Some(index) => index.clone(),
+                None if changed => {
+                    let index = Arc::new(Index::load(&self.store, prices)?);
+                    current = Some(index.clone());
+                    index
+                }
+                None => self.index()?,
             };
             let expired: Vec<String> =
                 index.dataset.sessions.iter().filter(|s| s.end() < cutoff).map(|s| s.session.id.clone()).collect();
@@ -296,7 +306,7 @@ impl App {
             if loaded || current.is_some() {
                 let index = match current {
                     Some(index) => index,
-                    None => Arc::new(Index::load(&self.store, &self.settings.prices)?),
+                    None => Arc::new(Index::load(&self.store, prices)?),
                 };
                 *self.index.write().expect("index lock") = Some(index);
             }

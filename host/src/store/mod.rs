@@ -10,11 +10,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use cc_analytics_core::{DatasetBuilder, Record, RecordSet, SUMMARY_KEY_TAG};
+use cc_analytics_core::{DatasetBuilder, Links, Record, RecordSet, SUMMARY_KEY_TAG};
 use redb::{Database, ReadableDatabase, ReadableTable};
 
 pub use position::Position;
-pub use writer::{MergeStats, Writer};
+pub use writer::{Changes, MergeStats, Writer};
 
 use schema::{FILES, RECORDS, SESSION_RECORDS, SYNC_RUNS};
 
@@ -107,15 +107,18 @@ impl Store {
 
     /// Every record without its conversation text (see [`Record::without_text`]) into `builder`,
     /// in the order it takes them: the summaries, then session by session through the session
-    /// index, so that it holds one session's records at a time. Returns how many are messages.
-    pub fn build(&self, builder: &mut DatasetBuilder<'_>) -> Result<u64, StoreError> {
+    /// index, so that it holds one session's records at a time; each also noted in `links`.
+    /// Returns how many are messages.
+    pub fn build(&self, builder: &mut DatasetBuilder<'_>, links: &mut Links) -> Result<u64, StoreError> {
         let read = self.db.begin_read()?;
         let records = read.open_table(RECORDS)?;
         let summaries = [SUMMARY_KEY_TAG];
         let after = [SUMMARY_KEY_TAG + 1];
         for entry in records.range(&summaries[..]..&after[..])? {
             let (_, value) = entry?;
-            builder.push(decode(value.value())?);
+            let record = decode(value.value())?;
+            links.note(&record);
+            builder.push(record);
         }
         let index = read.open_table(SESSION_RECORDS)?;
         let mut messages = 0;
@@ -131,9 +134,23 @@ impl Store {
                 continue;
             }
             messages += u64::from(record.is_message());
+            links.note(&record);
             builder.push(record.without_text());
         }
         Ok(messages)
+    }
+
+    /// The stored records with these keys (those still stored).
+    pub fn records(&self, keys: &[Vec<u8>]) -> Result<Vec<Record>, StoreError> {
+        let read = self.db.begin_read()?;
+        let records = read.open_table(RECORDS)?;
+        let mut found = Vec::with_capacity(keys.len());
+        for key in keys {
+            if let Some(value) = records.get(key.as_slice())? {
+                found.push(decode(value.value())?);
+            }
+        }
+        Ok(found)
     }
 
     /// The records of one session (its lines and responses).

@@ -2,7 +2,7 @@
 //! records sync runs. Nothing is visible to readers until [`Writer::commit`]; dropping or
 //! aborting it leaves the database as it was.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use cc_analytics_core::{Record, RecordSet};
 use redb::{Database, ReadableTable, WriteTransaction};
@@ -19,16 +19,53 @@ pub struct MergeStats {
     pub messages_added: u64,
 }
 
+/// Most changed records listed in [`Changes`]; past that, an index is built again in full.
+const MAX_LISTED: usize = 20_000;
+
+/// What merges changed, for bringing an index of the records up to date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Sessions with a record added or changed.
+    pub sessions: BTreeSet<String>,
+    /// Keys of the records added or changed.
+    pub keys: Vec<Vec<u8>>,
+    /// Changes only a full build accounts for: a summary added or changed, a record now in
+    /// another session, or more than [`MAX_LISTED`] records.
+    pub wide: bool,
+}
+
+impl Changes {
+    /// Whether no record changed.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty() && !self.wide
+    }
+
+    fn note(&mut self, key: &[u8], session: Option<&str>) {
+        match session {
+            Some(session) if !self.wide && self.keys.len() < MAX_LISTED => {
+                self.sessions.insert(session.to_owned());
+                self.keys.push(key.to_vec());
+            }
+            _ => {
+                self.wide = true;
+                self.sessions.clear();
+                self.keys.clear();
+            }
+        }
+    }
+}
+
 /// An open write transaction.
 pub struct Writer {
     txn: WriteTransaction,
     /// Session id → it had records before this transaction.
     known: HashMap<String, bool>,
+    changes: Changes,
 }
 
 impl Writer {
     pub(super) fn begin(db: &Database) -> Result<Writer, StoreError> {
-        Ok(Writer { txn: db.begin_write()?, known: HashMap::new() })
+        Ok(Writer { txn: db.begin_write()?, known: HashMap::new(), changes: Changes::default() })
     }
 
     /// Merges `records` into the stored ones. Records go in key order and the session index
@@ -51,6 +88,8 @@ impl Writer {
                     if merged == old {
                         continue;
                     }
+                    let session = (old.session() == merged.session()).then(|| merged.session()).flatten();
+                    self.changes.note(&key, session);
                     if old.session() != merged.session() {
                         if let Some(session) = old.session() {
                             index_changes.push((session.to_owned(), key.clone(), false));
@@ -62,6 +101,7 @@ impl Writer {
                     table.insert(key.as_slice(), merged.encode().as_slice())?;
                 }
                 None => {
+                    self.changes.note(&key, record.session());
                     if let Some(session) = record.session() {
                         let known = match self.known.get(session) {
                             Some(known) => *known,
@@ -129,6 +169,11 @@ impl Writer {
             }
         }
         Ok(removed)
+    }
+
+    /// What the merges so far changed (and forgets it).
+    pub fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
     }
 
     /// Makes everything written visible, atomically and durably.

@@ -17,7 +17,7 @@ pub use progress::Progress;
 
 use crate::discover;
 use crate::read::read_all;
-use crate::store::{MergeStats, Store, StoreError};
+use crate::store::{Changes, MergeStats, Store, StoreError};
 
 /// Bytes read between two merges into the write transaction (bounds memory on a first sync).
 const BATCH_BYTES: u64 = 128 << 20;
@@ -40,6 +40,8 @@ pub struct SyncReport {
     pub bytes_read: u64,
     /// Sessions and messages added.
     pub added: MergeStats,
+    /// What changed in the stored records (nothing on a dry run).
+    pub changes: Changes,
     /// Lines that could not be read.
     pub line_errors: Vec<LineError>,
     /// `(path, reason)` of files and folders that could not be read.
@@ -50,11 +52,6 @@ impl SyncReport {
     /// Line errors and unreadable files.
     pub fn errors(&self) -> u64 {
         (self.line_errors.len() + self.unreadable.len()) as u64
-    }
-
-    /// Whether stored data may have changed.
-    pub fn changed(&self) -> bool {
-        self.files_processed > 0
     }
 }
 
@@ -111,6 +108,7 @@ pub fn run(
     if options.dry_run {
         writer.abort()?;
     } else {
+        report.changes = writer.take_changes();
         writer.commit()?;
     }
     Ok(report)

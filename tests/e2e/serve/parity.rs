@@ -51,3 +51,63 @@ fn every_analytics_answer_matches_query_on_the_files() {
     assert!(json.header("content-type").is_some_and(|t| t.starts_with("application/json")), "{:?}", json.headers);
     assert!(json.header("access-control-allow-origin").is_none(), "no CORS headers");
 }
+
+/// Syncs that add lines to the real samples: first half of every transcript, then the rest of
+/// one transcript per sync (the index brought up to date by rebuilding the sessions a sync
+/// changed, or in full when a change reaches other sessions). After each sync the answers are
+/// what `query` says of the files.
+#[test]
+fn answers_after_appended_lines_match_query_on_the_files() {
+    let scratch = Scratch::new("serve-appends");
+    let claude = scratch.0.join("claude");
+    let db = scratch.0.join("analytics.redb");
+    let files = sample_files();
+    let halves = |bytes: &[u8]| {
+        let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+        let half = lines.len() / 2;
+        (lines[..half].concat(), lines[half..].concat())
+    };
+    let append = |relative: &Path, bytes: &[u8]| {
+        let path = claude.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path).unwrap();
+        std::io::Write::write_all(&mut file, bytes).unwrap();
+    };
+    let is_transcript = |relative: &Path| relative.extension().is_some_and(|e| e == "jsonl");
+    for (relative, bytes) in &files {
+        append(relative, if is_transcript(relative) { halves(bytes).0 } else { bytes.clone() }.as_slice());
+    }
+    let server = Serving::start(&["--db", arg(&db), "--claude-dir", arg(&claude)]);
+    server.wait_for_sync(i64::MIN, SYNC_TIMEOUT);
+    let same = |paths: &[&str], after: &str| {
+        for path in paths {
+            assert_eq!(server.get(path).as_printed(), query(&claude, path).0, "{path} after {after}");
+        }
+    };
+    same(&ANALYTICS, "the first halves");
+    for (relative, bytes) in files.iter().filter(|(relative, _)| is_transcript(relative)) {
+        append(relative, &halves(bytes).1);
+        let asked = now_ms();
+        poll(SYNC_TIMEOUT, || (server.post("/api/sync/run", "").status == 202).then_some(()));
+        server.wait_for_sync(asked, SYNC_TIMEOUT);
+        same(&ANALYTICS[..5], &format!("the rest of {}", relative.display()));
+    }
+    same(&ANALYTICS, "every line");
+}
+
+/// Every file of the samples' `projects/`: its path below the Claude dir and its bytes.
+fn sample_files() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push((path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&samples(), &samples().join("projects"), &mut out);
+    out
+}
