@@ -30,7 +30,7 @@ pub struct Changes {
     /// Keys of the records added or changed.
     pub keys: Vec<Vec<u8>>,
     /// Changes only a full build accounts for: a summary added or changed, a record now in
-    /// another session, or more than [`MAX_LISTED`] records.
+    /// another session, or more than `MAX_LISTED` records.
     pub wide: bool,
 }
 
