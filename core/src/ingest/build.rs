@@ -363,7 +363,7 @@ impl<'a> Builder<'a> {
 }
 
 /// Makes `name` the one shared copy of its text.
-fn share(names: &mut HashSet<Arc<str>>, name: &mut Arc<str>) {
+pub(super) fn share(names: &mut HashSet<Arc<str>>, name: &mut Arc<str>) {
     *name = shared(names, name);
 }
 

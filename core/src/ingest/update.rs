@@ -9,6 +9,7 @@
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
+use super::build::share;
 use super::facts::Fact;
 use super::record::Record;
 use crate::dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, ToolCallRecord};
@@ -193,12 +194,7 @@ impl Names {
     }
 
     fn share(&mut self, name: &mut Arc<str>) {
-        match self.0.get(name) {
-            Some(shared) => *name = shared.clone(),
-            None => {
-                self.0.insert(name.clone());
-            }
-        }
+        share(&mut self.0, name);
     }
 
     fn share_session(&mut self, record: &mut SessionRecord) {
