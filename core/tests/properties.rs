@@ -1,9 +1,9 @@
-//! Property tests of the core's order independence, storage idempotence and totals, on random
-//! small sets of transcript files generated from a grammar of realistic lines: user prompts and
-//! tool results, multi-line responses (growing `output_tokens` under one `message.id` and
-//! `requestId`), sidechains inline and in both sub-agent file layouts, replays across files,
-//! side-question replays, `<synthetic>` lines, compactions, summaries, titles, `progress` lines
-//! with nested usage, and malformed lines.
+//! Property tests of the core's order independence, storage idempotence, session-by-session
+//! index updates and totals, on random small sets of transcript files generated from a grammar of
+//! realistic lines: user prompts and tool results, multi-line responses (growing `output_tokens`
+//! under one `message.id` and `requestId`), sidechains inline and in both sub-agent file layouts,
+//! replays across files, side-question replays, `<synthetic>` lines, compactions, summaries,
+//! titles, `progress` lines with nested usage, and malformed lines.
 //!
 //! Each property runs a modest number of cases; `PROPTEST_CASES` raises it for a longer hunt.
 
@@ -433,7 +433,7 @@ fn answers(data: &Dataset) -> Vec<(String, u16, String)> {
 }
 
 /// Records in the store's order: summaries, then each session's records, by key.
-fn stored(set: RecordSet) -> Vec<Record> {
+fn in_store_order(set: RecordSet) -> Vec<Record> {
     let mut records: Vec<(Option<String>, Vec<u8>, Record)> =
         set.into_records().map(|r| (r.session().map(str::to_owned), r.key(), r)).collect();
     records.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
@@ -518,22 +518,13 @@ proptest! {
         prop_assert_eq!(&answers(&set.build(&PriceTable::builtin(), &MessageCapture::All)), &expected);
 
         // The host's index: summaries, then session by session, in the store's order.
-        let mut by_session: Vec<(Option<String>, Vec<u8>, Record)> = stored
-            .iter()
-            .map(|(key, bytes)| {
-                let record = Record::decode(bytes).expect("stored records decode");
-                (record.session().map(str::to_owned), key.clone(), record)
-            })
-            .collect();
-        by_session.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        prop_assert!(by_session.iter().all(|(session, key, _)| session.is_some() != (key[0] == SUMMARY_KEY_TAG)));
-        let (prices, capture) = (PriceTable::builtin(), MessageCapture::All);
-        let mut builder = DatasetBuilder::new(&prices, &capture);
-        by_session.into_iter().for_each(|(_, _, record)| builder.push(record));
-        prop_assert_eq!(&answers(&builder.finish()), &expected);
+        let decoded: RecordSet = stored.iter().map(|(_, bytes)| Record::decode(bytes).expect("stored records decode")).collect();
+        let records = in_store_order(decoded);
+        prop_assert!(records.iter().all(|r| r.session().is_some() != (r.key()[0] == SUMMARY_KEY_TAG)));
+        prop_assert_eq!(&answers(&built(&records)), &expected);
     }
 
-    /// (v) A sync's changes applied to the host's index session by session, whenever `Links`
+    /// (iv) A sync's changes applied to the host's index session by session, whenever `Links`
     /// admits them, give the answers of building every stored record again.
     #[test]
     fn sessions_rebuilt_alone_give_the_answers_of_a_full_build(files in history(), cuts in prop::collection::vec(any::<u16>(), 64)) {
@@ -547,7 +538,7 @@ proptest! {
                 File(path.clone(), lines[..kept].concat())
             })
             .collect();
-        let stored_before = stored(analyzer(&before).into_records().0);
+        let stored_before = in_store_order(analyzer(&before).into_records().0);
         let mut after: BTreeMap<Vec<u8>, Record> = stored_before.iter().map(|r| (r.key(), r.clone())).collect();
         for record in analyzer(&files).into_records().0.into_records() {
             match after.get_mut(&record.key()) {
@@ -557,7 +548,7 @@ proptest! {
                 }
             }
         }
-        let stored_after = stored(after.values().cloned().collect());
+        let stored_after = in_store_order(after.values().cloned().collect());
         let expected = answers(&built(&stored_after));
 
         let mut links = Links::new();
@@ -577,7 +568,7 @@ proptest! {
         }
     }
 
-    /// (iv) Totals agree across endpoints, unfiltered and filtered.
+    /// (v) Totals agree across endpoints, unfiltered and filtered.
     #[test]
     fn totals_agree_across_endpoints(files in history()) {
         let data = dataset(&files);
