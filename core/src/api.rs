@@ -50,7 +50,7 @@ impl fmt::Display for UtcTime {
 
 impl Serialize for UtcTime {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&format_utc(self.0))
+        serializer.collect_str(self)
     }
 }
 

@@ -3,7 +3,7 @@
 //! to date after a sync by rebuilding only the sessions it changed when nothing links them to
 //! other sessions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cc_analytics_core::api::Message;
@@ -54,14 +54,16 @@ impl Index {
         let Some(mut links) = self.links.lock().expect("links lock").take() else {
             return Index::load(store, prices);
         };
-        if changes.wide || !store.records(&changes.keys)?.iter().all(|record| links.admits(record)) {
+        if changes.wide {
             return Index::load(store, prices);
         }
+        let changed: HashSet<&[u8]> = changes.keys.iter().map(Vec::as_slice).collect();
         let mut builder = DatasetBuilder::new(prices, &MessageCapture::None);
         for session in &changes.sessions {
             for record in store.session_records(session)?.into_records() {
                 // Noted as it goes: a tool id two changed sessions share is then refused too.
-                if !links.owned_by(session, &record) {
+                let admitted = !changed.contains(record.key().as_slice()) || links.admits(&record);
+                if !admitted || !links.owned_by(session, &record) {
                     return Index::load(store, prices);
                 }
                 links.note(&record);

@@ -140,19 +140,6 @@ impl Store {
         Ok(messages)
     }
 
-    /// The stored records with these keys (those still stored).
-    pub fn records(&self, keys: &[Vec<u8>]) -> Result<Vec<Record>, StoreError> {
-        let read = self.db.begin_read()?;
-        let records = read.open_table(RECORDS)?;
-        let mut found = Vec::with_capacity(keys.len());
-        for key in keys {
-            if let Some(value) = records.get(key.as_slice())? {
-                found.push(decode(value.value())?);
-            }
-        }
-        Ok(found)
-    }
-
     /// The records of one session (its lines and responses).
     pub fn session_records(&self, session: &str) -> Result<RecordSet, StoreError> {
         let read = self.db.begin_read()?;

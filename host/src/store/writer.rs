@@ -23,7 +23,7 @@ pub struct MergeStats {
 const MAX_LISTED: usize = 20_000;
 
 /// What merges changed, for bringing an index of the records up to date.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Changes {
     /// Sessions with a record added or changed.
     pub sessions: BTreeSet<String>,
