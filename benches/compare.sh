@@ -34,7 +34,7 @@ for tool in hyperfine jq /usr/bin/time cargo; do
   command -v "$tool" >/dev/null || { echo "compare.sh: $tool is needed" >&2; exit 2; }
 done
 
-say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+. "$root/benches/common.sh"
 
 ccusage="$root/benches/peer/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
 if [ ! -x "$ccusage" ]; then
@@ -42,22 +42,9 @@ if [ ! -x "$ccusage" ]; then
   (cd "$root/benches/peer" && npm ci --no-audit --no-fund --silent)
 fi
 
-say "building release binaries"
-(cd "$root" && cargo build --release --quiet -p cc-analytics-host --bin cc-analytics \
-  && cargo build --release --quiet -p cc-analytics-benches --bin gen-corpus)
-bin="$root/target/release/cc-analytics"
-gen="$root/target/release/gen-corpus"
+build_release
 
-corpus="$root/target/bench-corpus-$size"
-marker="$corpus/.generated"
-if [ "$(cat "$marker" 2>/dev/null)" != "size=$size seed=$seed" ]; then
-  say "generating $size into $corpus (seed $seed)"
-  rm -rf "$corpus"
-  "$gen" --out "$corpus" --size "$size" --seed "$seed" >&2
-  echo "size=$size seed=$seed" >"$marker"
-else
-  say "reusing $corpus"
-fi
+corpus=$(bench_corpus size "$size" "$seed")
 bytes=$(find "$corpus/projects" -name '*.jsonl' -printf '%s\n' | awk '{s += $1} END {print s}')
 files=$(find "$corpus/projects" -name '*.jsonl' | wc -l)
 

@@ -34,31 +34,18 @@ done
 [ "$smoke" = 1 ] || [ "$runs" -ge 5 ] || { echo "drop.sh: at least 5 runs (or --smoke)" >&2; exit 2; }
 command -v node >/dev/null || { echo "drop.sh: node is needed" >&2; exit 2; }
 
-say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+. "$root/benches/common.sh"
 
-bin="$root/target/release/cc-analytics"
-gen="$root/target/release/gen-corpus"
 if [ "$build" = 1 ]; then
   say "building web/dist (scripts/build-web)"
   "$root/scripts/build-web" >&2
-  say "building release binaries"
-  (cd "$root" && cargo build --release --quiet -p cc-analytics-host --bin cc-analytics \
-    && cargo build --release --quiet -p cc-analytics-benches --bin gen-corpus)
+  build_release
 fi
 for need in "$root/web/dist/index.html" "$root/web/node_modules/playwright-core/package.json" "$bin" "$gen"; do
   [ -e "$need" ] || { echo "drop.sh: missing $need (run without --no-build, or scripts/build-web and cargo build --release)" >&2; exit 2; }
 done
 
-corpus="$root/target/bench-corpus-$size"
-marker="$corpus/.generated"
-if [ "$(cat "$marker" 2>/dev/null)" != "size=$size seed=$seed" ]; then
-  say "generating $size into $corpus (seed $seed)"
-  rm -rf "$corpus"
-  "$gen" --out "$corpus" --size "$size" --seed "$seed" >&2
-  echo "size=$size seed=$seed" >"$marker"
-else
-  say "reusing $corpus"
-fi
+corpus=$(bench_corpus size "$size" "$seed")
 
 say "measuring: $size picked in headless Chromium, $warmup warm-up + $runs run(s)"
 node "$root/benches/drop/measure.mjs" --corpus "$corpus" --bin "$bin" --dist "$root/web/dist" \

@@ -21,14 +21,14 @@ size=1GiB
 sessions=""
 runs=3
 seed=42
-bin=""
+other=""
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
     --sessions) sessions=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    --bin) bin=$2; shift 2 ;;
+    --bin) other=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "refresh.sh: unknown argument $1" >&2; exit 2 ;;
@@ -36,34 +36,20 @@ while [ $# -gt 0 ]; do
 done
 command -v curl >/dev/null || { echo "refresh.sh: curl is needed" >&2; exit 2; }
 
-say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
-
-target=${CARGO_TARGET_DIR:-$root/target}
-if [ "$build" = 1 ]; then
-  say "building release binaries"
-  (cd "$root" && cargo build --release --quiet -p cc-analytics-host --bin cc-analytics \
-    && cargo build --release --quiet -p cc-analytics-benches --bin gen-corpus)
-fi
-bin=${bin:-$target/release/cc-analytics}
-gen="$target/release/gen-corpus"
-
+. "$root/benches/common.sh"
+if [ "$build" = 1 ]; then build_release; fi
+bin=${other:-$bin}
 if [ -n "$sessions" ]; then
-  kind=sessions; value=$sessions; corpus="$root/target/bench-corpus-sessions-$sessions"
+  corpus=$(bench_corpus sessions "$sessions" "$seed")
 else
-  kind=size; value=$size; corpus="$root/target/bench-corpus-$size"
-fi
-marker="$kind=$value seed=$seed"
-if [ "$(cat "$corpus/.generated" 2>/dev/null)" != "$marker" ]; then
-  say "generating $corpus ($marker)"
-  rm -rf "$corpus"
-  "$gen" --out "$corpus" "--$kind" "$value" --seed "$seed" >&2
-  echo "$marker" >"$corpus/.generated"
+  corpus=$(bench_corpus size "$size" "$seed")
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cc-analytics-refresh.XXXXXX")
 grow=$(find "$corpus/projects" -name '*.jsonl' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
 cp -p "$grow" "$work/grown.backup"
 server=""
+base=""
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
   cp -p "$work/grown.backup" "$grow"
@@ -73,15 +59,7 @@ trap cleanup EXIT
 
 say "syncing $corpus into a fresh database"
 "$bin" sync --db "$work/analytics.redb" --claude-dir "$corpus" >&2
-"$bin" serve --port 0 --tz UTC --db "$work/analytics.redb" --claude-dir "$corpus" >"$work/serve.out" 2>"$work/serve.err" &
-server=$!
-base=""
-for _ in $(seq 1 400); do
-  base=$(sed -n 's|^cc-analytics: serving \(http://[^ ]*\).*|\1|p' "$work/serve.out" | head -n1)
-  [ -n "$base" ] && break
-  sleep 0.05
-done
-[ -n "$base" ] || { echo "refresh.sh: serve did not start" >&2; cat "$work/serve.err" >&2; exit 1; }
+serve_in_background "$bin" "$work" --db "$work/analytics.redb" --claude-dir "$corpus"
 
 status() { curl -fsS "$base/api/sync/status"; }
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }

@@ -31,16 +31,8 @@ while [ $# -gt 0 ]; do
 done
 command -v curl >/dev/null || { echo "serve-memory.sh: curl is needed" >&2; exit 2; }
 
-say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
-
-target=${CARGO_TARGET_DIR:-$root/target}
-if [ "$build" = 1 ]; then
-  say "building release binaries"
-  (cd "$root" && cargo build --release --quiet -p cc-analytics-host --bin cc-analytics \
-    && cargo build --release --quiet -p cc-analytics-benches --bin gen-corpus)
-fi
-bin="$target/release/cc-analytics"
-gen="$target/release/gen-corpus"
+. "$root/benches/common.sh"
+if [ "$build" = 1 ]; then build_release; fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cc-analytics-memory.XXXXXX")
 server=""
@@ -52,37 +44,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# corpus <kind> <value>: the corpus folder, generated unless its marker matches.
-corpus() {
-  local kind=$1 value=$2 dir marker
-  if [ "$kind" = size ]; then dir="$root/target/bench-corpus-$value"; else dir="$root/target/bench-corpus-sessions-$value"; fi
-  marker="$kind=$value seed=$seed"
-  if [ "$(cat "$dir/.generated" 2>/dev/null)" != "$marker" ]; then
-    say "generating $dir ($marker)"
-    rm -rf "$dir"
-    "$gen" --out "$dir" "--$kind" "$value" --seed "$seed" >&2
-    echo "$marker" >"$dir/.generated"
-  else
-    say "reusing $dir"
-  fi
-  echo "$dir"
-}
-
 kib() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$server/status"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k / 1024}'; }
 
 # start <corpus> <db> [flags]: serve in the background; sets $server and $base.
 start() {
-  : >"$work/serve.out"
-  "$bin" serve --port 0 --tz UTC --db "$2" --claude-dir "$1" "${@:3}" >"$work/serve.out" 2>"$work/serve.err" &
-  server=$!
-  base=""
-  for _ in $(seq 1 400); do
-    base=$(sed -n 's|^cc-analytics: serving \(http://[^ ]*\).*|\1|p' "$work/serve.out" | head -n1)
-    [ -n "$base" ] && break
-    sleep 0.05
-  done
-  [ -n "$base" ] || { echo "serve-memory.sh: serve did not start" >&2; cat "$work/serve.err" >&2; exit 1; }
+  serve_in_background "$bin" "$work" --db "$2" --claude-dir "$1" "${@:3}"
 }
 stop() {
   kill "$server" && wait "$server" 2>/dev/null || true
@@ -105,7 +72,7 @@ detail() {
 rows=()
 run() {
   local kind=$1 value=$2 dir bytes files status sync_ms db label rss_sync rss hwm rss_index rss_again hwm_again
-  dir=$(corpus "$kind" "$value")
+  dir=$(bench_corpus "$kind" "$value" "$seed")
   bytes=$(find "$dir/projects" -name '*.jsonl' -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s / 1e6}')
   files=$(find "$dir/projects" -name '*.jsonl' | wc -l)
   db="$work/analytics-$kind-$value.redb"
