@@ -185,9 +185,14 @@ impl App {
         })
     }
 
-    /// The database file's size, for people.
-    pub fn database_size(&self) -> String {
-        human_size(self.store.size_bytes())
+    /// The size of the database file, for people, closing the database when this is the last
+    /// reference to the app: then it is the size at rest, without the free pages syncs leave
+    /// at the file's end while it is open.
+    pub fn close(self: Arc<Self>) -> String {
+        human_size(match Arc::try_unwrap(self) {
+            Ok(app) => app.store.close(),
+            Err(app) => app.store.size_bytes(),
+        })
     }
 
     /// `POST /api/sync/reset`.

@@ -85,7 +85,7 @@ pub fn run(args: &SyncArgs) -> Result<ExitCode> {
         report.added.messages_added,
         report.errors(),
         started.elapsed().as_millis(),
-        app.database_size(),
+        app.close(),
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -95,9 +95,18 @@ impl Store {
         Ok(Store { db, path: path.to_path_buf() })
     }
 
-    /// The size of the database file in bytes.
+    /// The size of the database file in bytes. While it is open the file keeps the pages its
+    /// transactions freed at the end; see [`Store::close`].
     pub fn size_bytes(&self) -> u64 {
         std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// Closes the database, which trims the free pages at the end of the file, and returns the
+    /// file's size at rest in bytes.
+    pub fn close(self) -> u64 {
+        let Store { db, path } = self;
+        drop(db);
+        std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)
     }
 
     /// Starts the one write transaction.
