@@ -35,6 +35,57 @@ pub fn transcripts(claude_dirs: &[PathBuf]) -> Found {
     found
 }
 
+/// The transcripts among `paths` (named by file notifications), exactly as [`transcripts`] lists
+/// them: `*.jsonl` files below `<dir>/projects` of a Claude dir, not inside a symlinked folder,
+/// with the paths discovery gives them. A path may name a file below a root as given, as made
+/// absolute (as notifications name them when a dir was given as a relative path), or with
+/// links resolved. Paths that are not such files (any more) are passed over.
+pub fn among(claude_dirs: &[PathBuf], paths: &[PathBuf]) -> Found {
+    let roots: Vec<(PathBuf, Vec<PathBuf>)> = claude_dirs
+        .iter()
+        .map(|dir| {
+            let root = dir.join("projects");
+            let spellings = [std::path::absolute(&root), fs::canonicalize(&root)].into_iter().flatten().collect();
+            (root, spellings)
+        })
+        .collect();
+    let mut found = Found::default();
+    for path in paths {
+        let Some((root, path)) = roots.iter().find_map(|(root, spellings)| {
+            let below = std::iter::once(root).chain(spellings).find_map(|r| path.strip_prefix(r).ok())?;
+            Some((root, root.join(below)))
+        }) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "jsonl") && path.is_file() && in_real_folders(root, &path) {
+            let name = name(root, &path);
+            found.transcripts.push(Transcript { path, name });
+        }
+    }
+    found.transcripts.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.path.cmp(&b.path)));
+    found.transcripts.dedup();
+    found
+}
+
+/// Whether every folder from below `root` down to `path`'s is a folder, not a link to one (the
+/// walk does not follow those).
+fn in_real_folders(root: &Path, path: &Path) -> bool {
+    path.ancestors()
+        .skip(1)
+        .take_while(|folder| *folder != root)
+        .all(|folder| fs::symlink_metadata(folder).is_ok_and(|meta| meta.is_dir()))
+}
+
+/// A transcript's path below `root`, with `/` separators.
+fn name(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn walk(root: &Path, folder: &Path, found: &mut Found) {
     let entries = match fs::read_dir(folder) {
         Ok(entries) => entries,
@@ -49,14 +100,77 @@ fn walk(root: &Path, folder: &Path, found: &mut Found) {
         if kind.is_dir() {
             walk(root, &path, found);
         } else if path.extension().is_some_and(|e| e == "jsonl") && (kind.is_file() || path.is_file()) {
-            let name = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let name = name(root, &path);
             found.transcripts.push(Transcript { path, name });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every path below `folder`, through links to folders too (notifications may name those).
+    fn every_path(folder: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+        for entry in fs::read_dir(folder).unwrap().flatten() {
+            out.push(entry.path());
+            if entry.path().is_dir() && depth < 8 {
+                every_path(&entry.path(), out, depth + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn the_transcripts_among_paths_are_those_the_walk_lists() {
+        let base = std::env::temp_dir().join(format!("cc-analytics-discover-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let (claude, elsewhere) = (base.join("claude"), base.join("elsewhere"));
+        let projects = claude.join("projects");
+        for (path, text) in [
+            ("claude/projects/-w-app/s1.jsonl", "{}\n"),
+            ("claude/projects/-w-app/s1/subagents/agent-a.jsonl", "{}\n"),
+            ("claude/projects/-w-app/notes.txt", "x"),
+            ("claude/projects/-w-app/folder.jsonl/inside.jsonl", "{}\n"),
+            ("claude/top.jsonl", "{}\n"),
+            ("elsewhere/linked/s9.jsonl", "{}\n"),
+            ("elsewhere/target.jsonl", "{}\n"),
+        ] {
+            fs::create_dir_all(base.join(path).parent().unwrap()).unwrap();
+            fs::write(base.join(path), text).unwrap();
+        }
+        std::os::unix::fs::symlink(elsewhere.join("linked"), projects.join("-w-linked")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("target.jsonl"), projects.join("-w-app/link.jsonl")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("gone.jsonl"), projects.join("-w-app/dangling.jsonl")).unwrap();
+
+        let dirs = [claude.clone()];
+        let walked = transcripts(&dirs).transcripts;
+        let names: Vec<&str> = walked.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "-w-app/folder.jsonl/inside.jsonl",
+                "-w-app/link.jsonl",
+                "-w-app/s1.jsonl",
+                "-w-app/s1/subagents/agent-a.jsonl"
+            ]
+        );
+        let mut paths = Vec::new();
+        every_path(&base, &mut paths, 0);
+        paths.push(projects.join("-w-app/never-written.jsonl"));
+        paths.extend(paths.clone());
+        assert_eq!(among(&dirs, &paths).transcripts, walked);
+        assert_eq!(among(&dirs, &[projects.join("-w-app/s1.jsonl")]).transcripts, walked[2..3]);
+
+        // A dir given as a relative path: notifications name files by the current folder joined
+        // with it (`..` and all).
+        let cwd = std::env::current_dir().unwrap();
+        let up: PathBuf = cwd.components().skip(1).map(|_| "..").collect();
+        let relative = [up.join(claude.strip_prefix("/").unwrap())];
+        let walked = transcripts(&relative).transcripts;
+        assert!(walked.iter().all(|t| t.path.is_relative()) && walked.len() == 4, "{walked:?}");
+        let notified: Vec<PathBuf> = paths.iter().map(|p| cwd.join(&up).join(p.strip_prefix("/").unwrap())).collect();
+        assert_eq!(among(&relative, &notified).transcripts, walked);
+        assert_eq!(among(&relative, &paths).transcripts, walked, "paths with links resolved");
+        fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -20,7 +20,7 @@ use runs::{LastRun, human_size, now_ms};
 
 use crate::server::backend::{Backend, Event};
 use crate::store::{Store, StoreError};
-use crate::sync::{self, Progress, SyncOptions, SyncReport};
+use crate::sync::{self, Progress, Scope, SyncOptions, SyncReport};
 
 /// How long a day is, in milliseconds.
 const DAY_MS: i64 = 86_400_000;
@@ -219,16 +219,17 @@ impl App {
             .name("sync".into())
             .spawn(move || {
                 run_in_background();
-                let _ = app.run_claimed(&sync_id, options);
+                let _ = app.run_claimed(&sync_id, Scope::Everything, options);
             })
             .map_err(|e| ApiError::Internal(format!("could not start the sync: {e}")))?;
         Ok(id)
     }
 
-    /// Runs one sync now, on this thread (the CLI, and `serve` at start and on file changes).
-    pub fn sync_now(&self, options: SyncOptions) -> Result<SyncReport, ApiError> {
+    /// Runs one sync of the transcripts in `scope` now, on this thread (the CLI, and `serve` on
+    /// file changes).
+    pub fn sync_now(&self, scope: Scope<'_>, options: SyncOptions) -> Result<SyncReport, ApiError> {
         let id = self.claim()?;
-        self.run_claimed(&id, options)
+        self.run_claimed(&id, scope, options)
     }
 
     /// Marks a sync as running, or refuses with 409.
@@ -242,13 +243,13 @@ impl App {
         Ok(id)
     }
 
-    fn run_claimed(&self, id: &str, options: SyncOptions) -> Result<SyncReport, ApiError> {
+    fn run_claimed(&self, id: &str, scope: Scope<'_>, options: SyncOptions) -> Result<SyncReport, ApiError> {
         let started = Instant::now();
         let started_ms = now_ms();
-        let result = std::thread::scope(|scope| {
+        let result = std::thread::scope(|threads| {
             let (done, finished) = std::sync::mpsc::channel::<()>();
-            scope.spawn(move || self.tick_progress(&finished));
-            let result = self.sync_and_refresh(options);
+            threads.spawn(move || self.tick_progress(&finished));
+            let result = self.sync_and_refresh(scope, options);
             drop(done);
             result
         });
@@ -271,10 +272,10 @@ impl App {
         result.map_err(database)
     }
 
-    fn sync_and_refresh(&self, options: SyncOptions) -> Result<SyncReport, StoreError> {
+    fn sync_and_refresh(&self, scope: Scope<'_>, options: SyncOptions) -> Result<SyncReport, StoreError> {
         // The index as it was before this sync (the only writer) changed anything.
         let before = self.index.read().expect("index lock").clone();
-        let report = sync::run(&self.store, &self.settings.claude_dirs, options, &self.progress)?;
+        let report = sync::run(&self.store, &self.settings.claude_dirs, scope, options, &self.progress)?;
         if options.dry_run {
             return Ok(report);
         }

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::SyncArgs;
 use crate::context::open_app;
-use crate::sync::SyncOptions;
+use crate::sync::{Scope, SyncOptions};
 
 /// Runs the sync and prints its summary.
 pub fn run(args: &SyncArgs) -> Result<ExitCode> {
@@ -56,7 +56,7 @@ pub fn run(args: &SyncArgs) -> Result<ExitCode> {
                 }
             }
         });
-        let report = app.sync_now(options);
+        let report = app.sync_now(Scope::Everything, options);
         drop(done);
         report
     });

@@ -194,6 +194,22 @@ impl Store {
         Ok(positions)
     }
 
+    /// How far these transcripts (by path on disk) have been read, for those read before.
+    pub fn positions_of(
+        &self,
+        paths: impl IntoIterator<Item = String>,
+    ) -> Result<HashMap<String, Position>, StoreError> {
+        let read = self.db.begin_read()?;
+        let table = read.open_table(FILES)?;
+        let mut positions = HashMap::new();
+        for path in paths {
+            if let Some(value) = table.get(path.as_str())? {
+                positions.insert(path, Position::decode(value.value())?);
+            }
+        }
+        Ok(positions)
+    }
+
     /// The newest finished sync run (its JSON), if any.
     pub fn last_run(&self) -> Result<Option<Vec<u8>>, StoreError> {
         let read = self.db.begin_read()?;

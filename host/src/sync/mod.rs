@@ -31,6 +31,16 @@ pub struct SyncOptions {
     pub dry_run: bool,
 }
 
+/// Which transcripts a sync looks at.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Every transcript of the Claude dirs.
+    Everything,
+    /// The transcripts among these paths (named by file notifications); the others are not
+    /// even looked at, which spares listing and comparing every file of a large history.
+    Among(&'a [PathBuf]),
+}
+
 /// What a sync did.
 #[derive(Debug, Default)]
 pub struct SyncReport {
@@ -55,15 +65,22 @@ impl SyncReport {
     }
 }
 
-/// Runs one sync of `claude_dirs` into `store`.
+/// Runs one sync of the transcripts of `claude_dirs` in `scope` into `store`.
 pub fn run(
     store: &Store,
     claude_dirs: &[PathBuf],
+    scope: Scope<'_>,
     options: SyncOptions,
     progress: &Progress,
 ) -> Result<SyncReport, StoreError> {
-    let found = discover::transcripts(claude_dirs);
-    let positions = store.positions()?;
+    let (found, positions) = match scope {
+        Scope::Everything => (discover::transcripts(claude_dirs), store.positions()?),
+        Scope::Among(paths) => {
+            let found = discover::among(claude_dirs, paths);
+            let positions = store.positions_of(found.transcripts.iter().map(|t| plan::key(&t.path)))?;
+            (found, positions)
+        }
+    };
     let (planned, unreadable) = plan::plan(&found.transcripts, &positions, options.full);
     let mut report = SyncReport { unreadable: found.errors, ..SyncReport::default() };
     report.unreadable.extend(unreadable);
