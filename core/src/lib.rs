@@ -32,7 +32,7 @@ pub use dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, Token
 pub use error::ApiError;
 pub use ingest::{
     Analysis, Analyzer, DatasetBuilder, DecodeError, IngestStats, LineError, Links, MAX_LINE_BYTES, MessageCapture,
-    RECORD_FORMAT, Record, RecordSet, SUMMARY_KEY_TAG, with_sessions_rebuilt,
+    RECORD_FORMAT, Record, RecordSet, with_sessions_rebuilt,
 };
 pub use parse::{Block, Content, Line, LineKind, Message, parse_line};
 pub use pricing::{PriceTable, PricingError};

@@ -12,5 +12,5 @@ mod strings;
 mod update;
 
 pub use analyzer::{Analysis, Analyzer, IngestStats, LineError, MAX_LINE_BYTES, MessageCapture};
-pub use record::{DatasetBuilder, DecodeError, RECORD_FORMAT, Record, RecordSet, SUMMARY_KEY_TAG};
+pub use record::{DatasetBuilder, DecodeError, RECORD_FORMAT, Record, RecordSet};
 pub use update::{Links, with_sessions_rebuilt};

@@ -113,9 +113,9 @@ impl RecordSet {
 }
 
 /// A dataset built from stored records one session at a time, so that only one session's
-/// records are held at once: the summaries first (they name no session; their keys start with
-/// [`SUMMARY_KEY_TAG`]), then each session's records together, sessions in id order (as the
-/// store's session index lists them). Keys are distinct, as stored, so nothing is merged.
+/// records are held at once: the summaries first (they name no session), then each session's
+/// records together, sessions in id order (as the store keeps them). Keys are distinct, as
+/// stored, so nothing is merged.
 pub struct DatasetBuilder<'a> {
     builder: Builder<'a>,
     /// The session whose records are arriving, and its facts so far.
@@ -124,10 +124,6 @@ pub struct DatasetBuilder<'a> {
     /// One copy of each string the session's records repeat.
     strings: Strings,
 }
-
-/// The first byte of every summary's key (the variant of its key): summaries are the records
-/// whose keys range from this byte to the next.
-pub const SUMMARY_KEY_TAG: u8 = 4;
 
 impl<'a> DatasetBuilder<'a> {
     /// Nothing added yet.
@@ -223,7 +219,7 @@ mod tests {
             [
                 vec![0, 2, b'u', b'1'],
                 vec![3, 0, 1, b'm', 1, b'r'],
-                vec![SUMMARY_KEY_TAG, 2, b'a', b'2', 8, b'G', b'r', b'e', b'e', b't', b'i', b'n', b'g'],
+                vec![4, 2, b'a', b'2', 8, b'G', b'r', b'e', b'e', b't', b'i', b'n', b'g'],
             ]
         );
     }

@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use cc_analytics_core::{DatasetBuilder, Links, Record, RecordSet, SUMMARY_KEY_TAG};
+use cc_analytics_core::{DatasetBuilder, Links, Record, RecordSet};
 use redb::{Database, ReadableDatabase, ReadableTable};
 
 pub use position::Position;
 pub use writer::{Changes, MergeStats, Writer};
 
-use schema::{FILES, RECORDS, SESSION_RECORDS, SYNC_RUNS};
+use schema::{FILES, RECORD_SESSIONS, RECORDS, SYNC_RUNS};
 
 /// What went wrong with the database.
 #[derive(Debug)]
@@ -63,6 +63,7 @@ engine_errors!(
     redb::TableError,
     redb::StorageError,
     redb::CommitError,
+    redb::CompactionError,
     std::io::Error
 );
 
@@ -87,11 +88,14 @@ impl Store {
             std::fs::create_dir_all(parent)?;
         }
         let is_new = !path.exists();
-        let db = Database::builder().set_cache_size(CACHE_BYTES).create(path)?;
+        let mut db = Database::builder().set_cache_size(CACHE_BYTES).create(path)?;
         if is_new {
             owner_only(path)?;
         }
-        schema::prepare(&db)?;
+        if schema::prepare(&db)? {
+            // A migration leaves the old tables' pages free all over the file: give them back.
+            db.compact()?;
+        }
         Ok(Store { db, path: path.to_path_buf() })
     }
 
@@ -115,33 +119,15 @@ impl Store {
     }
 
     /// Every record without its conversation text (see [`Record::without_text`]) into `builder`,
-    /// in the order it takes them: the summaries, then session by session through the session
-    /// index, so that it holds one session's records at a time; each also noted in `links`.
+    /// in the order it takes them and the records table keeps: the summaries, then session by
+    /// session, so that it holds one session's records at a time; each also noted in `links`.
     /// Returns how many are messages.
     pub fn build(&self, builder: &mut DatasetBuilder<'_>, links: &mut Links) -> Result<u64, StoreError> {
         let read = self.db.begin_read()?;
-        let records = read.open_table(RECORDS)?;
-        let summaries = [SUMMARY_KEY_TAG];
-        let after = [SUMMARY_KEY_TAG + 1];
-        for entry in records.range(&summaries[..]..&after[..])? {
+        let mut messages = 0;
+        for entry in read.open_table(RECORDS)?.iter()? {
             let (_, value) = entry?;
             let record = decode(value.value())?;
-            links.note(&record);
-            builder.push(record);
-        }
-        let index = read.open_table(SESSION_RECORDS)?;
-        let mut messages = 0;
-        for entry in index.iter()? {
-            let (key, _) = entry?;
-            let (session, record_key) = key.value();
-            // The writer keeps the index and the records in step. An entry that is not is passed
-            // over rather than failing every answer: one without a record (as `session_records`
-            // does), or one whose record moved to another session (counted there).
-            let Some(value) = records.get(record_key)? else { continue };
-            let record = decode(value.value())?;
-            if record.session() != Some(session) {
-                continue;
-            }
             messages += u64::from(record.is_message());
             links.note(&record);
             builder.push(record.without_text());
@@ -152,18 +138,13 @@ impl Store {
     /// The records of one session (its lines and responses).
     pub fn session_records(&self, session: &str) -> Result<RecordSet, StoreError> {
         let read = self.db.begin_read()?;
-        let index = read.open_table(SESSION_RECORDS)?;
-        let records = read.open_table(RECORDS)?;
         let mut set = RecordSet::new();
-        for entry in index.range((session, &[][..])..)? {
-            let (key, _) = entry?;
-            let (owner, record_key) = key.value();
-            if owner != session {
+        for entry in read.open_table(RECORDS)?.range((Some(session), &[][..])..)? {
+            let (key, value) = entry?;
+            if key.value().0 != Some(session) {
                 break;
             }
-            if let Some(value) = records.get(record_key)? {
-                set.insert(decode(value.value())?);
-            }
+            set.insert(decode(value.value())?);
         }
         Ok(set)
     }
@@ -171,15 +152,15 @@ impl Store {
     /// Whether a record with this key is stored.
     pub fn contains(&self, key: &[u8]) -> Result<bool, StoreError> {
         let read = self.db.begin_read()?;
-        Ok(read.open_table(RECORDS)?.get(key)?.is_some())
+        Ok(read.open_table(RECORD_SESSIONS)?.get(key)?.is_some())
     }
 
     /// Whether any record of this session is stored.
     pub fn has_session(&self, session: &str) -> Result<bool, StoreError> {
         let read = self.db.begin_read()?;
-        let index = read.open_table(SESSION_RECORDS)?;
-        let mut range = index.range((session, &[][..])..)?;
-        Ok(range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == session))
+        let records = read.open_table(RECORDS)?;
+        let mut range = records.range((Some(session), &[][..])..)?;
+        Ok(range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session)))
     }
 
     /// How far each transcript (by path on disk) has been read.

@@ -1,32 +1,35 @@
 //! Every table of the database, the schema version, and the ordered migrations that bring an
 //! older database up to it.
 
-use redb::{ReadableDatabase, TableDefinition, WriteTransaction};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
-use super::StoreError;
+use super::{StoreError, decode};
 
 /// Key-value settings: schema version, record format.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-/// Record key → encoded record (the core's deduplicated facts: lines, responses, summaries).
-pub const RECORDS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("records");
-/// `(session id, record key)` → (): which records make up a session.
-pub const SESSION_RECORDS: TableDefinition<(&str, &[u8]), ()> = TableDefinition::new("session_records");
+/// `(session id, record key)` → encoded record (the core's deduplicated facts: lines, responses,
+/// summaries). A session's records are neighbours, so reading one session, or every record
+/// session by session, reads pages in order; summaries (no session) come first.
+pub const RECORDS: TableDefinition<(Option<&str>, &[u8]), &[u8]> = TableDefinition::new("records_by_session");
+/// Record key → the session it is stored under in [`RECORDS`]: where a re-read line's record is.
+pub const RECORD_SESSIONS: TableDefinition<&[u8], Option<&str>> = TableDefinition::new("record_sessions");
 /// Transcript path on disk → encoded [`super::Position`]: how far it has been read.
 pub const FILES: TableDefinition<&str, &[u8]> = TableDefinition::new("files");
 /// Start (Unix ms) → JSON of a finished sync run.
 pub const SYNC_RUNS: TableDefinition<i64, &[u8]> = TableDefinition::new("sync_runs");
 
 /// The schema this program writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One schema step, run inside the migrating transaction.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
-/// Migrations from version `i + 1` to `i + 2`, in order (none yet: version 1 is the first).
-const MIGRATIONS: &[Migration] = &[];
+/// Migrations from version `i + 1` to `i + 2`, in order.
+const MIGRATIONS: &[Migration] = &[records_by_session];
 
-/// Creates the tables of a new database, or migrates an older one; refuses a newer one.
-pub fn prepare(db: &redb::Database) -> Result<(), StoreError> {
+/// Creates the tables of a new database, or migrates an older one; refuses a newer one. Returns
+/// whether an older one was migrated.
+pub fn prepare(db: &redb::Database) -> Result<bool, StoreError> {
     let found = {
         let read = db.begin_read()?;
         match read.open_table(META) {
@@ -46,13 +49,13 @@ pub fn prepare(db: &redb::Database) -> Result<(), StoreError> {
         )));
     }
     if version == SCHEMA_VERSION {
-        return Ok(());
+        return Ok(false);
     }
     let write = db.begin_write()?;
     {
         write.open_table(META)?;
         write.open_table(RECORDS)?;
-        write.open_table(SESSION_RECORDS)?;
+        write.open_table(RECORD_SESSIONS)?;
         write.open_table(FILES)?;
         write.open_table(SYNC_RUNS)?;
     }
@@ -67,9 +70,137 @@ pub fn prepare(db: &redb::Database) -> Result<(), StoreError> {
         meta.insert("record_format", cc_analytics_core::RECORD_FORMAT.to_le_bytes().as_slice())?;
     }
     write.commit()?;
+    Ok(version > 0)
+}
+
+/// Version 1: record key → encoded record.
+const V1_RECORDS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("records");
+/// Version 1: `(session id, record key)` → (), which records make up a session.
+const V1_SESSION_RECORDS: TableDefinition<(&str, &[u8]), ()> = TableDefinition::new("session_records");
+
+/// Version 1 kept records by key alone, with an index of each session's keys: reading a session
+/// took a B-tree search per record, and a sync wrote its records all over the file. Version 2
+/// keeps them by session, and each key's session apart.
+fn records_by_session(write: &WriteTransaction) -> Result<(), StoreError> {
+    {
+        let old = write.open_table(V1_RECORDS)?;
+        let mut sessions = write.open_table(RECORD_SESSIONS)?;
+        // Keys come in key order, the new table's order; the records go in in theirs, so that
+        // both B-trees are written leaf after leaf.
+        let mut places: Vec<(Option<String>, Vec<u8>)> = Vec::new();
+        for entry in old.iter()? {
+            let (key, value) = entry?;
+            let session = decode(value.value())?.session().map(str::to_owned);
+            sessions.insert(key.value(), session.as_deref())?;
+            places.push((session, key.value().to_vec()));
+        }
+        places.sort_unstable();
+        let mut records = write.open_table(RECORDS)?;
+        for (session, key) in places {
+            let value = old.get(key.as_slice())?.ok_or_else(|| StoreError::Corrupt("a record vanished".into()))?;
+            records.insert((session.as_deref(), key.as_slice()), value.value())?;
+        }
+    }
+    write.delete_table(V1_RECORDS)?;
+    write.delete_table(V1_SESSION_RECORDS)?;
     Ok(())
 }
 
 fn decode_u32(bytes: &[u8]) -> Option<u32> {
     bytes.try_into().ok().map(u32::from_le_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use cc_analytics_core::{
+        Analyzer, DatasetBuilder, Links, MessageCapture, PriceTable, QueryContext, RecordSet, answer, chrono_tz,
+    };
+
+    use redb::ReadableTableMetadata;
+
+    use super::*;
+    use crate::store::Store;
+
+    const LINES: &str = r#"{"type":"user","sessionId":"s1","uuid":"u1","timestamp":"2025-01-01T00:00:00Z","cwd":"/w/a","message":{"content":"hi"}}
+{"type":"assistant","sessionId":"s1","uuid":"a1","timestamp":"2025-01-01T00:00:01Z","requestId":"r","message":{"id":"m","model":"claude-sonnet-4-5","content":[{"type":"text","text":"x"}],"usage":{"input_tokens":10,"output_tokens":1}}}
+{"type":"assistant","sessionId":"s1","uuid":"a2","timestamp":"2025-01-01T00:00:02Z","requestId":"r","message":{"id":"m","model":"claude-sonnet-4-5","content":[{"type":"tool_use","id":"t","name":"Read","input":{}}],"usage":{"input_tokens":10,"output_tokens":7}}}
+{"type":"summary","summary":"Greeting","leafUuid":"a2"}
+{"type":"user","sessionId":"s2","uuid":"u2","timestamp":"2025-01-02T00:00:00Z","cwd":"/w/b","message":{"content":"again"}}
+{"type":"assistant","sessionId":"s2","uuid":"a3","timestamp":"2025-01-02T00:00:01Z","requestId":"r2","message":{"id":"m2","model":"claude-opus-4-1","content":[{"type":"text","text":"y"}],"usage":{"input_tokens":5,"output_tokens":3}}}
+"#;
+
+    fn records() -> RecordSet {
+        let mut analyzer = Analyzer::new(MessageCapture::All);
+        analyzer.push("p/s.jsonl", LINES.as_bytes());
+        analyzer.into_records().0
+    }
+
+    fn answers(data: &cc_analytics_core::Dataset) -> Vec<String> {
+        let context = QueryContext { now: 0, default_zone: chrono_tz::UTC };
+        ["overview", "sessions", "daily-usage", "tool-usage", "projects"]
+            .iter()
+            .map(|e| answer(data, &format!("/api/analytics/{e}"), &context).body)
+            .collect()
+    }
+
+    #[test]
+    fn a_version_1_database_is_migrated_with_every_record() {
+        let folder = std::env::temp_dir().join(format!("cc-analytics-schema-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join("v1.redb");
+        let _ = std::fs::remove_file(&path);
+        {
+            // What version 1 wrote.
+            let db = redb::Database::create(&path).unwrap();
+            let write = db.begin_write().unwrap();
+            {
+                let mut meta = write.open_table(META).unwrap();
+                meta.insert("schema_version", 1u32.to_le_bytes().as_slice()).unwrap();
+                let mut table = write.open_table(V1_RECORDS).unwrap();
+                let mut index = write.open_table(V1_SESSION_RECORDS).unwrap();
+                for record in records().into_records() {
+                    table.insert(record.key().as_slice(), record.encode().as_slice()).unwrap();
+                    if let Some(session) = record.session() {
+                        index.insert((session, record.key().as_slice()), ()).unwrap();
+                    }
+                }
+                write.open_table(FILES).unwrap().insert("/p/s.jsonl", [1u8].as_slice()).unwrap();
+            }
+            write.commit().unwrap();
+        }
+
+        let store = Store::open(&path).unwrap();
+        let (prices, capture) = (PriceTable::builtin(), MessageCapture::All);
+        let mut builder = DatasetBuilder::new(&prices, &capture);
+        let messages = store.build(&mut builder, &mut Links::new()).unwrap();
+        assert_eq!(messages, 4);
+        let expected = records().build(&prices, &capture);
+        assert_eq!(expected.sessions.len(), 2);
+        assert_eq!(answers(&builder.finish()), answers(&expected));
+        for session in ["s1", "s2"] {
+            assert!(store.has_session(session).unwrap());
+            let mut stored: Vec<Vec<u8>> =
+                store.session_records(session).unwrap().into_records().map(|r| r.encode()).collect();
+            let mut original: Vec<Vec<u8>> =
+                records().into_records().filter(|r| r.session() == Some(session)).map(|r| r.encode()).collect();
+            stored.sort();
+            original.sort();
+            assert_eq!(stored, original, "{session}'s records, conversation text and all");
+        }
+        assert!(records().into_records().all(|r| store.contains(&r.key()).unwrap()));
+        drop(store);
+
+        // Version 2 now, without version 1's tables; opening it again changes nothing.
+        let db = redb::Database::open(&path).unwrap();
+        let read = db.begin_read().unwrap();
+        let version = read.open_table(META).unwrap().get("schema_version").unwrap().map(|v| decode_u32(v.value()));
+        assert_eq!(version, Some(Some(SCHEMA_VERSION)));
+        assert!(matches!(read.open_table(V1_RECORDS), Err(redb::TableError::TableDoesNotExist(_))));
+        assert!(matches!(read.open_table(V1_SESSION_RECORDS), Err(redb::TableError::TableDoesNotExist(_))));
+        assert_eq!(read.open_table(RECORDS).unwrap().len().unwrap(), 5);
+        assert_eq!(read.open_table(FILES).unwrap().len().unwrap(), 1, "positions are kept");
+        drop((read, db));
+        assert!(Store::open(&path).unwrap().has_session("s2").unwrap());
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
 }

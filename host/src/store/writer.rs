@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use cc_analytics_core::{Record, RecordSet};
 use redb::{Database, ReadableTable, WriteTransaction};
 
-use super::schema::{FILES, RECORDS, SESSION_RECORDS, SYNC_RUNS};
+use super::schema::{FILES, RECORD_SESSIONS, RECORDS, SYNC_RUNS};
 use super::{Position, StoreError, decode};
 
 /// What a merge added.
@@ -68,19 +68,26 @@ impl Writer {
         Ok(Writer { txn: db.begin_write()?, known: HashMap::new(), changes: Changes::default() })
     }
 
-    /// Merges `records` into the stored ones. Records go in key order and the session index
-    /// after them in its own order, so the B-trees are written leaf after leaf rather than
-    /// at random (on a first sync that is most of the write cost).
+    /// Merges `records` into the stored ones. Records go in in the order of the records table
+    /// (by session, then key) and the key → session table after them in its own order, so the
+    /// B-trees are written leaf after leaf rather than at random (on a first sync that is most
+    /// of the write cost).
     pub fn merge(&mut self, records: RecordSet) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
         let mut records: Vec<(Vec<u8>, Record)> = records.into_records().map(|r| (r.key(), r)).collect();
-        records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        // (session, record key, insert or remove), applied once the records are in.
-        let mut index_changes: Vec<(String, Vec<u8>, bool)> = Vec::new();
+        records.sort_unstable_by(|a, b| (a.1.session(), &a.0).cmp(&(b.1.session(), &b.0)));
+        // (record key, the session it is now stored under), written once the records are in.
+        let mut placed: Vec<(Vec<u8>, Option<String>)> = Vec::new();
         let mut table = self.txn.open_table(RECORDS)?;
-        let mut index = self.txn.open_table(SESSION_RECORDS)?;
+        let mut sessions = self.txn.open_table(RECORD_SESSIONS)?;
         for (key, record) in records {
-            let stored = table.get(key.as_slice())?.map(|v| decode(v.value())).transpose()?;
+            let stored_under = sessions.get(key.as_slice())?.map(|s| s.value().map(str::to_owned));
+            let stored = match &stored_under {
+                Some(session) => {
+                    table.get((session.as_deref(), key.as_slice()))?.map(|v| decode(v.value())).transpose()?
+                }
+                None => None,
+            };
             match stored {
                 Some(old) => {
                     let mut merged = old.clone();
@@ -91,14 +98,10 @@ impl Writer {
                     let session = (old.session() == merged.session()).then(|| merged.session()).flatten();
                     self.changes.note(&key, session);
                     if old.session() != merged.session() {
-                        if let Some(session) = old.session() {
-                            index_changes.push((session.to_owned(), key.clone(), false));
-                        }
-                        if let Some(session) = merged.session() {
-                            index_changes.push((session.to_owned(), key.clone(), true));
-                        }
+                        table.remove((old.session(), key.as_slice()))?;
+                        placed.push((key.clone(), merged.session().map(str::to_owned)));
                     }
-                    table.insert(key.as_slice(), merged.encode().as_slice())?;
+                    table.insert((merged.session(), key.as_slice()), merged.encode().as_slice())?;
                 }
                 None => {
                     self.changes.note(&key, record.session());
@@ -106,8 +109,8 @@ impl Writer {
                         let known = match self.known.get(session) {
                             Some(known) => *known,
                             None => {
-                                let mut range = index.range((session, &[][..])..)?;
-                                let had = range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == session);
+                                let mut range = table.range((Some(session), &[][..])..)?;
+                                let had = range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session));
                                 self.known.insert(session.to_owned(), had);
                                 had
                             }
@@ -116,21 +119,17 @@ impl Writer {
                             stats.sessions_added += 1;
                             self.known.insert(session.to_owned(), true);
                         }
-                        index_changes.push((session.to_owned(), key.clone(), true));
                     }
                     stats.messages_added += u64::from(record.is_message());
-                    table.insert(key.as_slice(), record.encode().as_slice())?;
+                    table.insert((record.session(), key.as_slice()), record.encode().as_slice())?;
+                    placed.push((key, record.session().map(str::to_owned)));
                 }
             }
         }
-        // Keys are unique within a set, so no two changes touch the same entry.
-        index_changes.sort_unstable();
-        for (session, key, insert) in index_changes {
-            if insert {
-                index.insert((session.as_str(), key.as_slice()), ())?;
-            } else {
-                index.remove((session.as_str(), key.as_slice()))?;
-            }
+        // Keys are unique within a set, so no two entries are for the same key.
+        placed.sort_unstable();
+        for (key, session) in placed {
+            sessions.insert(key.as_slice(), session.as_deref())?;
         }
         Ok(stats)
     }
@@ -150,21 +149,22 @@ impl Writer {
     /// Deletes every record of these sessions; returns how many records went.
     pub fn purge(&mut self, sessions: &[String]) -> Result<u64, StoreError> {
         let mut table = self.txn.open_table(RECORDS)?;
-        let mut index = self.txn.open_table(SESSION_RECORDS)?;
+        let mut keys = self.txn.open_table(RECORD_SESSIONS)?;
         let mut removed = 0;
         for session in sessions {
-            let mut keys = Vec::new();
-            for entry in index.range((session.as_str(), &[][..])..)? {
+            let session = Some(session.as_str());
+            let mut gone = Vec::new();
+            for entry in table.range((session, &[][..])..)? {
                 let (key, _) = entry?;
                 let (owner, record) = key.value();
                 if owner != session {
                     break;
                 }
-                keys.push(record.to_vec());
+                gone.push(record.to_vec());
             }
-            for key in keys {
-                index.remove((session.as_str(), key.as_slice()))?;
-                table.remove(key.as_slice())?;
+            for key in gone {
+                table.remove((session, key.as_slice()))?;
+                keys.remove(key.as_slice())?;
                 removed += 1;
             }
         }
