@@ -121,6 +121,46 @@ fn rewritten_truncated_and_deleted_files() {
 }
 
 #[test]
+fn a_resumed_session_taking_over_replayed_lines_is_counted_as_added() {
+    // Claude Code 1.0.x replays earlier lines into a resumed session's file, timestamps and all;
+    // a tie goes to the file whose path sorts first, so the replay takes the line over.
+    let scratch = Scratch::new("sync-resumed");
+    let claude = scratch.0.join("claude");
+    let db = scratch.0.join("analytics.redb");
+    let prompt = |session: &str, uuid: &str, second: u32| {
+        format!(
+            r#"{{"type":"user","sessionId":"{session}","uuid":"{uuid}","cwd":"/w/app","timestamp":"2025-05-01T10:00:{second:02}.000Z","message":{{"role":"user","content":"go on"}}}}"#
+        )
+    };
+    scratch.write(
+        "claude/projects/-w-app/z-first.jsonl",
+        &format!(
+            "{}
+{}
+",
+            prompt("s-a", "u1", 1),
+            line("s-a", "a1", 2, 10)
+        ),
+    );
+    let first = sync(&db, &claude, &[]);
+    assert!(first.contains("1 sessions and 2 messages added"), "{first}");
+    scratch.write(
+        "claude/projects/-w-app/a-resumed.jsonl",
+        &format!(
+            "{}
+{}
+",
+            prompt("s-b", "u1", 1),
+            prompt("s-b", "u2", 5)
+        ),
+    );
+    let resumed = sync(&db, &claude, &[]);
+    assert!(resumed.contains("1 sessions and 1 messages added"), "the replayed line moved, u2 is new: {resumed}");
+    assert_eq!(overview(&db)["totalSessions"], 2);
+    assert_parity(&db, &claude);
+}
+
+#[test]
 fn full_and_dry_runs_change_no_number() {
     let scratch = Scratch::new("sync-reset");
     let db = scratch.0.join("analytics.redb");

@@ -58,7 +58,7 @@ impl Changes {
 /// An open write transaction.
 pub struct Writer {
     txn: WriteTransaction,
-    /// Session id → it had records before this transaction.
+    /// Session id → it has records: it had some before this transaction, or was counted as added.
     known: HashMap<String, bool>,
     changes: Changes,
 }
@@ -81,15 +81,26 @@ impl Writer {
         let mut table = self.txn.open_table(RECORDS)?;
         let mut sessions = self.txn.open_table(RECORD_SESSIONS)?;
         for (key, record) in records {
-            let stored_under = sessions.get(key.as_slice())?.map(|s| s.value().map(str::to_owned));
-            let stored = match &stored_under {
-                Some(session) => {
-                    table.get((session.as_deref(), key.as_slice()))?.map(|v| decode(v.value())).transpose()?
+            if let Some(session) = record.session() {
+                // Whether it had records before, asked before any of its records go in: records
+                // come in session order, and a record only moves to the session of the line
+                // that moved it.
+                if !self.known.contains_key(session) {
+                    let mut range = table.range((Some(session), &[][..])..)?;
+                    let had = range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session));
+                    self.known.insert(session.to_owned(), had);
                 }
+            }
+            // The stored record with this key, and the session it is stored under.
+            let stored = match sessions.get(key.as_slice())?.map(|s| s.value().map(str::to_owned)) {
+                Some(place) => table
+                    .get((place.as_deref(), key.as_slice()))?
+                    .map(|v| decode(v.value()).map(|old| (place, old)))
+                    .transpose()?,
                 None => None,
             };
             match stored {
-                Some(old) => {
+                Some((place, old)) => {
                     let mut merged = old.clone();
                     merged.merge(record);
                     if merged == old {
@@ -97,27 +108,18 @@ impl Writer {
                     }
                     let session = (old.session() == merged.session()).then(|| merged.session()).flatten();
                     self.changes.note(&key, session);
-                    if old.session() != merged.session() {
-                        table.remove((old.session(), key.as_slice()))?;
+                    if place.as_deref() != merged.session() {
+                        table.remove((place.as_deref(), key.as_slice()))?;
                         placed.push((key.clone(), merged.session().map(str::to_owned)));
                     }
                     table.insert((merged.session(), key.as_slice()), merged.encode().as_slice())?;
                 }
                 None => {
                     self.changes.note(&key, record.session());
-                    if let Some(session) = record.session() {
-                        let known = match self.known.get(session) {
-                            Some(known) => *known,
-                            None => {
-                                let mut range = table.range((Some(session), &[][..])..)?;
-                                let had = range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session));
-                                self.known.insert(session.to_owned(), had);
-                                had
-                            }
-                        };
-                        if !known {
+                    if let Some(known) = record.session().and_then(|session| self.known.get_mut(session)) {
+                        if !*known {
                             stats.sessions_added += 1;
-                            self.known.insert(session.to_owned(), true);
+                            *known = true;
                         }
                     }
                     stats.messages_added += u64::from(record.is_message());
