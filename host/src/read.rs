@@ -78,22 +78,33 @@ fn read_share(
     loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
         let Some(task) = tasks.get(index) else { break };
-        let mut outcome = ReadOutcome::default();
-        analyzer.resume_file(&task.name, task.lines_before);
-        if let Err(e) = read_file(&mut analyzer, task, &mut buffer, &mut outcome, progress) {
-            outcome.error = Some(e.to_string());
-        }
-        if task.whole_lines_only {
-            analyzer.suspend_file(&task.name);
-        } else {
-            analyzer.end_file(&task.name);
-        }
-        if let Some(progress) = progress {
-            progress.file_done();
-        }
-        outcomes.push((index, outcome));
+        outcomes.push((index, read_task(&mut analyzer, task, &mut buffer, progress)));
     }
     (analyzer, outcomes)
+}
+
+/// Reads one task into an analyzer of its own, on this thread.
+pub fn read_one(task: &ReadTask, capture: &MessageCapture) -> (Analyzer, ReadOutcome) {
+    let mut analyzer = Analyzer::new(capture.clone());
+    let outcome = read_task(&mut analyzer, task, &mut vec![0u8; CHUNK], None);
+    (analyzer, outcome)
+}
+
+fn read_task(analyzer: &mut Analyzer, task: &ReadTask, buffer: &mut [u8], progress: Option<&Progress>) -> ReadOutcome {
+    let mut outcome = ReadOutcome::default();
+    analyzer.resume_file(&task.name, task.lines_before);
+    if let Err(e) = read_file(analyzer, task, buffer, &mut outcome, progress) {
+        outcome.error = Some(e.to_string());
+    }
+    if task.whole_lines_only {
+        analyzer.suspend_file(&task.name);
+    } else {
+        analyzer.end_file(&task.name);
+    }
+    if let Some(progress) = progress {
+        progress.file_done();
+    }
+    outcome
 }
 
 fn read_file(

@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use cc_analytics_core::{DatasetBuilder, Links, Record, RecordSet};
-use redb::{Database, ReadableDatabase, ReadableTable};
+use redb::{Database, ReadOnlyTable, ReadableDatabase, ReadableTable};
 
 pub use position::Position;
 pub use writer::{Changes, MergeStats, Writer};
@@ -149,18 +149,10 @@ impl Store {
         Ok(set)
     }
 
-    /// Whether a record with this key is stored.
-    pub fn contains(&self, key: &[u8]) -> Result<bool, StoreError> {
+    /// A view of the records as they are now, for many lookups.
+    pub fn lookup(&self) -> Result<Lookup, StoreError> {
         let read = self.db.begin_read()?;
-        Ok(read.open_table(RECORD_SESSIONS)?.get(key)?.is_some())
-    }
-
-    /// Whether any record of this session is stored.
-    pub fn has_session(&self, session: &str) -> Result<bool, StoreError> {
-        let read = self.db.begin_read()?;
-        let records = read.open_table(RECORDS)?;
-        let mut range = records.range((Some(session), &[][..])..)?;
-        Ok(range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session)))
+        Ok(Lookup { records: read.open_table(RECORDS)?, sessions: read.open_table(RECORD_SESSIONS)? })
     }
 
     /// How far each transcript (by path on disk) has been read.
@@ -224,6 +216,25 @@ impl Store {
         let removed = writer.purge(sessions)?;
         writer.commit()?;
         Ok(removed)
+    }
+}
+
+/// The stored records as they were when it was made (see [`Store::lookup`]).
+pub struct Lookup {
+    records: ReadOnlyTable<(Option<&'static str>, &'static [u8]), &'static [u8]>,
+    sessions: ReadOnlyTable<&'static [u8], Option<&'static str>>,
+}
+
+impl Lookup {
+    /// Whether a record with this key is stored.
+    pub fn contains(&self, key: &[u8]) -> Result<bool, StoreError> {
+        Ok(self.sessions.get(key)?.is_some())
+    }
+
+    /// Whether any record of this session is stored.
+    pub fn has_session(&self, session: &str) -> Result<bool, StoreError> {
+        let mut range = self.records.range((Some(session), &[][..])..)?;
+        Ok(range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session)))
     }
 }
 

@@ -177,8 +177,9 @@ mod tests {
         let expected = records().build(&prices, &capture);
         assert_eq!(expected.sessions.len(), 2);
         assert_eq!(answers(&builder.finish()), answers(&expected));
+        let lookup = store.lookup().unwrap();
         for session in ["s1", "s2"] {
-            assert!(store.has_session(session).unwrap());
+            assert!(lookup.has_session(session).unwrap());
             let mut stored: Vec<Vec<u8>> =
                 store.session_records(session).unwrap().into_records().map(|r| r.encode()).collect();
             let mut original: Vec<Vec<u8>> =
@@ -187,8 +188,9 @@ mod tests {
             original.sort();
             assert_eq!(stored, original, "{session}'s records, conversation text and all");
         }
-        assert!(records().into_records().all(|r| store.contains(&r.key()).unwrap()));
-        drop(store);
+        assert!(records().into_records().all(|r| lookup.contains(&r.key()).unwrap()));
+        assert!(!lookup.has_session("s").unwrap() && !lookup.contains(b"nothing").unwrap());
+        drop((lookup, store));
 
         // Version 2 now, without version 1's tables; opening it again changes nothing.
         let db = redb::Database::open(&path).unwrap();
@@ -200,7 +202,7 @@ mod tests {
         assert_eq!(read.open_table(RECORDS).unwrap().len().unwrap(), 5);
         assert_eq!(read.open_table(FILES).unwrap().len().unwrap(), 1, "positions are kept");
         drop((read, db));
-        assert!(Store::open(&path).unwrap().has_session("s2").unwrap());
+        assert!(Store::open(&path).unwrap().lookup().unwrap().has_session("s2").unwrap());
         std::fs::remove_dir_all(&folder).unwrap();
     }
 }

@@ -1,48 +1,96 @@
 //! `GET /api/sync/preview`: what a sync would read, with estimates from scanning the pending
-//! bytes. Reads files, writes nothing.
+//! bytes. Reads files (one at a time on each core), writes nothing.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
 
 use cc_analytics_core::MessageCapture;
 use cc_analytics_core::api::{PendingFile, SyncPreview};
 use cc_analytics_core::time::format_utc;
 
-use super::plan::plan;
+use super::plan::{Planned, plan};
 use crate::discover;
-use crate::read::read_all;
+use crate::read::read_one;
 use crate::store::{Store, StoreError};
 
 /// The pending files and what they would add.
 pub fn preview(store: &Store, claude_dirs: &[PathBuf]) -> Result<SyncPreview, StoreError> {
     let found = discover::transcripts(claude_dirs);
     let (planned, _) = plan(&found.transcripts, &store.positions()?, false);
+    let next = AtomicUsize::new(0);
+    let workers = thread::available_parallelism().map_or(1, |n| n.get()).min(planned.len().max(1));
+    let shares: Vec<Result<Vec<(usize, Estimate)>, StoreError>> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(|| estimate_share(store, &planned, &next))).collect();
+        handles.into_iter().map(|h| h.join().expect("preview thread panicked")).collect()
+    });
+    let mut estimates: Vec<(usize, Estimate)> = Vec::with_capacity(planned.len());
+    for share in shares {
+        estimates.extend(share?);
+    }
+    estimates.sort_unstable_by_key(|(index, _)| *index);
+
     let mut preview = SyncPreview::default();
-    let mut new_sessions = std::collections::HashSet::new();
-    for file in &planned {
-        let (analyzer, _) = read_all(std::slice::from_ref(&file.task), &MessageCapture::None, None);
-        let (records, _, _) = analyzer.into_records();
-        let (mut sessions, mut messages) = (std::collections::HashSet::new(), 0u64);
-        for record in records.into_records() {
-            if store.contains(&record.key())? {
-                continue;
-            }
-            messages += u64::from(record.is_message());
-            if let Some(session) = record.session() {
-                if !store.has_session(session)? {
-                    sessions.insert(session.to_owned());
-                }
-            }
-        }
+    let mut new_sessions = HashSet::new();
+    for (index, estimate) in estimates {
+        let file = &planned[index];
         preview.pending_files.push(PendingFile {
             path: file.task.path.to_string_lossy().into_owned(),
             last_modified: format_utc(file.modified),
-            estimated_sessions: sessions.len() as u64,
-            estimated_messages: messages,
+            estimated_sessions: estimate.sessions.len() as u64,
+            estimated_messages: estimate.messages,
         });
-        preview.estimated_new_messages += messages;
-        new_sessions.extend(sessions);
+        preview.estimated_new_messages += estimate.messages;
+        new_sessions.extend(estimate.sessions);
     }
     preview.total_pending_files = preview.pending_files.len() as u64;
     preview.estimated_new_sessions = new_sessions.len() as u64;
     Ok(preview)
+}
+
+/// What one pending file would add: sessions with no stored record, and messages not stored.
+struct Estimate {
+    sessions: HashSet<String>,
+    messages: u64,
+}
+
+/// Takes files off the shared list until none are left, each read on its own.
+fn estimate_share(
+    store: &Store,
+    planned: &[Planned],
+    next: &AtomicUsize,
+) -> Result<Vec<(usize, Estimate)>, StoreError> {
+    let lookup = store.lookup()?;
+    // Session id → it has stored records.
+    let mut stored_sessions: HashMap<String, bool> = HashMap::new();
+    let mut estimates = Vec::new();
+    loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(file) = planned.get(index) else { break };
+        let (analyzer, _) = read_one(&file.task, &MessageCapture::None);
+        let (records, _, _) = analyzer.into_records();
+        let mut estimate = Estimate { sessions: HashSet::new(), messages: 0 };
+        for record in records.into_records() {
+            if lookup.contains(&record.key())? {
+                continue;
+            }
+            estimate.messages += u64::from(record.is_message());
+            if let Some(session) = record.session() {
+                let stored = match stored_sessions.get(session) {
+                    Some(stored) => *stored,
+                    None => {
+                        let stored = lookup.has_session(session)?;
+                        stored_sessions.insert(session.to_owned(), stored);
+                        stored
+                    }
+                };
+                if !stored {
+                    estimate.sessions.insert(session.to_owned());
+                }
+            }
+        }
+        estimates.push((index, estimate));
+    }
+    Ok(estimates)
 }
