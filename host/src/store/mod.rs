@@ -233,9 +233,17 @@ impl Lookup {
 
     /// Whether any record of this session is stored.
     pub fn has_session(&self, session: &str) -> Result<bool, StoreError> {
-        let mut range = self.records.range((Some(session), &[][..])..)?;
-        Ok(range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session)))
+        has_records(&self.records, session)
     }
+}
+
+/// Whether the records table holds any record of `session`.
+fn has_records(
+    records: &impl ReadableTable<(Option<&'static str>, &'static [u8]), &'static [u8]>,
+    session: &str,
+) -> Result<bool, StoreError> {
+    let mut range = records.range((Some(session), &[][..])..)?;
+    Ok(range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session)))
 }
 
 #[cfg(unix)]

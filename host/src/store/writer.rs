@@ -8,7 +8,7 @@ use cc_analytics_core::{Record, RecordSet};
 use redb::{Database, ReadableTable, WriteTransaction};
 
 use super::schema::{FILES, RECORD_SESSIONS, RECORDS, SYNC_RUNS};
-use super::{Position, StoreError, decode};
+use super::{Position, StoreError, decode, has_records};
 
 /// What a merge added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -86,9 +86,7 @@ impl Writer {
                 // come in session order, and a record only moves to the session of the line
                 // that moved it.
                 if !self.known.contains_key(session) {
-                    let mut range = table.range((Some(session), &[][..])..)?;
-                    let had = range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session));
-                    self.known.insert(session.to_owned(), had);
+                    self.known.insert(session.to_owned(), has_records(&table, session)?);
                 }
             }
             // The stored record with this key, and the session it is stored under.
