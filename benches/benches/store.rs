@@ -43,7 +43,7 @@ fn store(c: &mut Criterion) {
         b.iter_batched(
             || (records.clone(), fresh_path()),
             |(records, path)| {
-                let store = Store::open(&path).expect("a new database");
+                let store = Store::open(&path, |_| {}).expect("a new database");
                 write(&store, records);
                 drop(store);
                 let _ = std::fs::remove_file(&path);
@@ -52,7 +52,7 @@ fn store(c: &mut Criterion) {
         );
     });
     let path = fresh_path();
-    let filled = Store::open(&path).expect("a new database");
+    let filled = Store::open(&path, |_| {}).expect("a new database");
     write(&filled, records.clone());
     group.bench_function("same records again (nothing new)", |b| {
         b.iter_batched(|| records.clone(), |records| write(&filled, records), BatchSize::PerIteration);

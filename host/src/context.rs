@@ -13,7 +13,7 @@ use crate::app::{App, Settings};
 use crate::claude_dirs;
 use crate::cli::SourceArgs;
 use crate::load::load;
-use crate::store::Store;
+use crate::store::{SCHEMA_VERSION, Store};
 
 /// The built-in price table, with the rows of `--pricing FILE` on top.
 pub fn prices(file: Option<&Path>) -> Result<PriceTable> {
@@ -100,7 +100,14 @@ pub fn database_path(flag: Option<&Path>) -> Result<PathBuf> {
 /// Opens the database and the program state over it.
 pub fn open_app(db: Option<&Path>, source: &SourceArgs, retention_days: Option<u64>) -> Result<Arc<App>> {
     let path = database_path(db)?;
-    let store = Store::open(&path).with_context(|| format!("opening the database {}", path.display()))?;
+    let upgrading = |version| {
+        eprintln!(
+            "cc-analytics: upgrading the database {} from version {version} to {SCHEMA_VERSION} \
+             (once; about 15 s per GB)",
+            path.display()
+        );
+    };
+    let store = Store::open(&path, upgrading).with_context(|| format!("opening the database {}", path.display()))?;
     let settings = Settings {
         claude_dirs: claude_dirs::resolve(&source.claude_dirs),
         prices: prices(source.pricing.as_deref())?,

@@ -14,6 +14,7 @@ use cc_analytics_core::{DatasetBuilder, Links, Record, RecordSet};
 use redb::{Database, ReadOnlyTable, ReadableDatabase, ReadableTable};
 
 pub use position::Position;
+pub use schema::SCHEMA_VERSION;
 pub use writer::{Changes, MergeStats, Writer};
 
 use schema::{FILES, RECORD_SESSIONS, RECORDS, SYNC_RUNS};
@@ -81,9 +82,10 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path`, creating its folder and migrating its schema.
-    /// A new file is readable by its owner only (it holds the user's conversations).
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
+    /// Opens (or creates) the database at `path`, creating its folder and migrating its schema;
+    /// `upgrading` is told the version of an older database before it is migrated (which takes
+    /// a while). A new file is readable by its owner only (it holds the user's conversations).
+    pub fn open(path: &Path, upgrading: impl FnOnce(u32)) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
@@ -92,7 +94,7 @@ impl Store {
         if is_new {
             owner_only(path)?;
         }
-        if schema::prepare(&db)? {
+        if schema::prepare(&db, upgrading)? {
             // A migration leaves the old tables' pages free all over the file: give them back.
             db.compact()?;
         }

@@ -27,9 +27,9 @@ type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 /// Migrations from version `i + 1` to `i + 2`, in order.
 const MIGRATIONS: &[Migration] = &[records_by_session];
 
-/// Creates the tables of a new database, or migrates an older one; refuses a newer one. Returns
-/// whether an older one was migrated.
-pub fn prepare(db: &redb::Database) -> Result<bool, StoreError> {
+/// Creates the tables of a new database, or migrates an older one, calling `upgrading` with its
+/// version first; refuses a newer one. Returns whether an older one was migrated.
+pub fn prepare(db: &redb::Database, upgrading: impl FnOnce(u32)) -> Result<bool, StoreError> {
     let found = {
         let read = db.begin_read()?;
         match read.open_table(META) {
@@ -50,6 +50,9 @@ pub fn prepare(db: &redb::Database) -> Result<bool, StoreError> {
     }
     if version == SCHEMA_VERSION {
         return Ok(false);
+    }
+    if version > 0 {
+        upgrading(version);
     }
     let write = db.begin_write()?;
     {
@@ -169,7 +172,9 @@ mod tests {
             write.commit().unwrap();
         }
 
-        let store = Store::open(&path).unwrap();
+        let mut upgraded_from = Vec::new();
+        let store = Store::open(&path, |version| upgraded_from.push(version)).unwrap();
+        assert_eq!(upgraded_from, [1], "told once, before migrating");
         let (prices, capture) = (PriceTable::builtin(), MessageCapture::All);
         let mut builder = DatasetBuilder::new(&prices, &capture);
         let messages = store.build(&mut builder, &mut Links::new()).unwrap();
@@ -202,7 +207,8 @@ mod tests {
         assert_eq!(read.open_table(RECORDS).unwrap().len().unwrap(), 5);
         assert_eq!(read.open_table(FILES).unwrap().len().unwrap(), 1, "positions are kept");
         drop((read, db));
-        assert!(Store::open(&path).unwrap().lookup().unwrap().has_session("s2").unwrap());
+        let again = Store::open(&path, |version| panic!("version {version} migrated again")).unwrap();
+        assert!(again.lookup().unwrap().has_session("s2").unwrap());
         std::fs::remove_dir_all(&folder).unwrap();
     }
 }
