@@ -83,10 +83,12 @@ fn read_share(
     (analyzer, outcomes)
 }
 
-/// Reads one task into an analyzer of its own, on this thread.
-pub fn read_one(task: &ReadTask, capture: &MessageCapture) -> (Analyzer, ReadOutcome) {
+/// Reads one task into an analyzer of its own, on this thread, through `buffer` (sized here once,
+/// then reused by the caller's next reads).
+pub fn read_one(task: &ReadTask, capture: &MessageCapture, buffer: &mut Vec<u8>) -> (Analyzer, ReadOutcome) {
+    buffer.resize(CHUNK, 0);
     let mut analyzer = Analyzer::new(capture.clone());
-    let outcome = read_task(&mut analyzer, task, &mut vec![0u8; CHUNK], None);
+    let outcome = read_task(&mut analyzer, task, buffer, None);
     (analyzer, outcome)
 }
 

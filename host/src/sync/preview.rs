@@ -65,10 +65,11 @@ fn estimate_share(
     // Session id → it has stored records.
     let mut stored_sessions: HashMap<String, bool> = HashMap::new();
     let mut estimates = Vec::new();
+    let mut buffer = Vec::new();
     loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
         let Some(file) = planned.get(index) else { break };
-        let (analyzer, _) = read_one(&file.task, &MessageCapture::None);
+        let (analyzer, _) = read_one(&file.task, &MessageCapture::None, &mut buffer);
         let (records, _, _) = analyzer.into_records();
         let mut estimate = Estimate { sessions: HashSet::new(), messages: 0 };
         for record in records.into_records() {
