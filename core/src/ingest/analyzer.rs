@@ -106,6 +106,8 @@ struct FileState {
     line: u32,
     session: Arc<str>,
     recent: Vec<Arc<str>>,
+    /// The context of the last counted line, for the next lines that carry the same.
+    attrs: Option<Arc<Attrs>>,
 }
 
 impl Analyzer {
@@ -206,7 +208,15 @@ impl FileState {
     fn new(path: Arc<str>) -> Self {
         let name = path.rsplit('/').next().unwrap_or(&path);
         let stem = name.strip_suffix(".jsonl").unwrap_or(name);
-        Self { session: Arc::from(stem), path, pending: Vec::new(), overlong: false, line: 0, recent: Vec::new() }
+        Self {
+            session: Arc::from(stem),
+            path,
+            pending: Vec::new(),
+            overlong: false,
+            line: 0,
+            recent: Vec::new(),
+            attrs: None,
+        }
     }
 
     fn append(&mut self, bytes: &[u8]) {
@@ -375,18 +385,31 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
     }
 }
 
-fn attrs(state: &mut FileState, line: &Line<'_>) -> Attrs {
-    let mut shared =
-        |value: &Option<std::borrow::Cow<'_, str>>| value.as_deref().filter(|v| !v.is_empty()).map(|v| state.intern(v));
-    Attrs {
-        cwd: shared(&line.cwd),
-        git_branch: shared(&line.git_branch),
-        version: shared(&line.version),
-        agent_id: shared(&line.agent_id),
+/// The line's context: the one the file's previous counted line carried when it is the same.
+fn attrs(state: &mut FileState, line: &Line<'_>) -> Arc<Attrs> {
+    let fields =
+        [&line.cwd, &line.git_branch, &line.version, &line.agent_id].map(|v| v.as_deref().filter(|v| !v.is_empty()));
+    if let Some(last) = &state.attrs {
+        let held = [&last.cwd, &last.git_branch, &last.version, &last.agent_id].map(|v| v.as_deref());
+        if Arc::ptr_eq(&last.session, &state.session)
+            && held == fields
+            && (last.sidechain, last.is_root) == (line.is_sidechain, line.is_root)
+        {
+            return last.clone();
+        }
+    }
+    let [cwd, git_branch, version, agent_id] = fields.map(|v| v.map(|v| state.intern(v)));
+    let fresh = Arc::new(Attrs {
+        cwd,
+        git_branch,
+        version,
+        agent_id,
         session: state.session.clone(),
         sidechain: line.is_sidechain,
         is_root: line.is_root,
-    }
+    });
+    state.attrs = Some(fresh.clone());
+    fresh
 }
 
 fn rendered(content: &Content<'_>) -> String {
@@ -408,4 +431,38 @@ fn prompt_title(content: &Content<'_>) -> Option<String> {
     let text = texts.into_iter().map(str::trim).find(|t| !t.is_empty() && !t.starts_with('<'))?;
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(cut_chars(&one_line, TITLE_CHARS).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn lines_of_a_file_with_the_same_context_share_one_copy() {
+        let line = |uuid: &str, branch: &str| {
+            format!(
+                r#"{{"type":"user","sessionId":"s1","uuid":"{uuid}","cwd":"/app","gitBranch":"{branch}","timestamp":"2025-01-01T00:00:00Z","message":{{"content":"hi"}}}}"#
+            )
+        };
+        let mut analyzer = Analyzer::new(MessageCapture::None);
+        analyzer.push(
+            "-app/s1.jsonl",
+            [line("u1", "main"), line("u2", "main"), line("u3", "dev"), String::new()].join("\n").as_bytes(),
+        );
+        let (records, _, _) = analyzer.into_records();
+        let attrs: BTreeMap<String, Arc<Attrs>> = records
+            .0
+            .into_facts()
+            .filter_map(|fact| match fact {
+                Fact::User(user) => Some((user.uuid.to_string(), user.attrs)),
+                _ => None,
+            })
+            .collect();
+        assert!(Arc::ptr_eq(&attrs["u1"], &attrs["u2"]));
+        assert!(!Arc::ptr_eq(&attrs["u2"], &attrs["u3"]));
+        assert_eq!(attrs["u3"].git_branch.as_deref(), Some("dev"));
+        assert_eq!(attrs["u1"].git_branch.as_deref(), Some("main"));
+    }
 }

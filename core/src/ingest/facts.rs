@@ -31,7 +31,8 @@ impl Order {
     }
 }
 
-/// Context every counted line carries.
+/// Context every counted line carries. The lines of a file mostly carry the same, so facts hold
+/// it behind an `Arc` that those lines share; it is encoded as what it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Attrs {
     pub session: Arc<str>,
@@ -57,7 +58,7 @@ impl Attrs {
 pub(crate) struct UserFact {
     pub order: Order,
     pub uuid: Arc<str>,
-    pub attrs: Attrs,
+    pub attrs: Arc<Attrs>,
     pub kind: MessageKind,
     /// `(tool_use_id, is_error)` of its tool results.
     pub tool_results: Vec<(Arc<str>, bool)>,
@@ -72,7 +73,7 @@ pub(crate) struct UserFact {
 pub(crate) struct SystemFact {
     pub order: Order,
     pub uuid: Arc<str>,
-    pub attrs: Attrs,
+    pub attrs: Arc<Attrs>,
     pub compaction: bool,
 }
 
@@ -81,7 +82,7 @@ pub(crate) struct SystemFact {
 pub(crate) struct SyntheticFact {
     pub order: Order,
     pub uuid: Arc<str>,
-    pub attrs: Attrs,
+    pub attrs: Arc<Attrs>,
 }
 
 /// How a response is identified (ACCOUNTING.md "API responses").
@@ -112,7 +113,7 @@ pub(crate) struct ResponseFact {
     pub key: ResponseKey,
     /// The earliest line: the response's timestamp, session, model and id come from it.
     pub first: Order,
-    pub attrs: Attrs,
+    pub attrs: Arc<Attrs>,
     pub model: Arc<str>,
     pub message_id: Option<Arc<str>>,
     pub last_ts: Millis,
@@ -235,7 +236,7 @@ impl Fact {
             Fact::Response(f) => {
                 f.first.share(strings);
                 f.best.1.share(strings);
-                f.attrs.share(strings);
+                Arc::make_mut(&mut f.attrs).share(strings);
                 strings.share(&mut f.model);
                 if let ResponseKey::Request(id, _) | ResponseKey::Session(id, _) = &f.key {
                     if f.message_id.as_ref().is_some_and(|message_id| message_id == id) {
@@ -328,9 +329,9 @@ fn key_hash(hasher: &foldhash::fast::RandomState, fact: &Fact) -> u64 {
     hasher.hash_one(fact.key())
 }
 
-fn share_line(order: &mut Order, attrs: &mut Attrs, strings: &mut Strings) {
+fn share_line(order: &mut Order, attrs: &mut Arc<Attrs>, strings: &mut Strings) {
     order.share(strings);
-    attrs.share(strings);
+    Arc::make_mut(attrs).share(strings);
 }
 
 fn keep_earliest<T>(current: &mut T, other: T, order: fn(&T) -> &Order) {
