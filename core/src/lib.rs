@@ -14,6 +14,7 @@
 //! let reply = answer(&data, "/api/analytics/overview", &context);
 //! assert!(reply.body.contains(r#""totalCost":0.0045"#));
 //! ```
+#![forbid(unsafe_code)]
 #![deny(clippy::disallowed_methods)]
 
 pub mod api;

@@ -25,7 +25,27 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// How long mimalloc keeps a freed page before giving it back to the system, in milliseconds.
+/// Its default, one second, outlasts a whole report: the pages reading freed stayed resident to
+/// the end. A tenth of a second keeps their reuse and returns the rest (benches/RESULTS.md).
+const PURGE_DELAY_MS: std::ffi::c_long = 100;
+
+/// `mi_option_purge_delay`: its place in mimalloc's `mi_option_t` (`include/mimalloc.h`), which
+/// the bindings leave unnamed.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Sets [`PURGE_DELAY_MS`] unless `MIMALLOC_PURGE_DELAY` asks for another delay.
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one integer option of the linked mimalloc, on the main thread before any
+        // other thread exists (options are not synchronised).
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    }
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,

@@ -2,6 +2,8 @@
 //! of dropped transcripts (in chunks of any size), finish, then ask API paths and get the same
 //! JSON the native host serves. Only conversion lives here; every rule is the core's.
 
+#![forbid(unsafe_code)]
+
 use cc_analytics_core::chrono_tz::Tz;
 use cc_analytics_core::time::parse_zone;
 use cc_analytics_core::{
