@@ -9,6 +9,7 @@ use super::facts::{
     Attrs, Fact, Facts, Order, ResponseFact, ResponseKey, ResponsePart, SummaryFact, SyntheticFact, SystemFact,
     TitleFact, UserFact,
 };
+use super::line_id::LineId;
 use super::record::RecordSet;
 use crate::api::MessageKind;
 use crate::dataset::Dataset;
@@ -282,8 +283,8 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
     }
     let order = Order { ts: line.timestamp.unwrap_or(0), file: state.path.clone(), line: number };
     let uuid = match line.uuid.as_deref() {
-        Some(uuid) => Arc::from(uuid),
-        None => Arc::from(format!("{}:{number}", state.path)),
+        Some(uuid) => LineId::new(uuid),
+        None => LineId::new(&format!("{}:{number}", state.path)),
     };
     match line.kind {
         LineKind::User => {
@@ -352,7 +353,7 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                 usage,
                 cost_usd: line.cost_usd.map(pico_from_usd),
                 all_sidechain: attrs.sidechain,
-                parts: vec![ResponsePart { order, uuid: line.uuid.as_deref().map(Arc::from), tool_uses, text }],
+                parts: vec![ResponsePart { order, uuid: line.uuid.is_some().then(|| uuid.clone()), tool_uses, text }],
                 attrs,
             };
             facts.add(Fact::Response(Box::new(fact)));

@@ -14,6 +14,7 @@ use super::analyzer::MessageCapture;
 use super::facts::{
     Attrs, Fact, Facts, Order, ResponseFact, SummaryFact, SyntheticFact, SystemFact, TitleFact, UserFact,
 };
+use super::line_id::LineId;
 use crate::api::{self, MessageKind, Role, UtcTime};
 use crate::dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, Tokens, ToolCallRecord};
 use crate::money::usd;
@@ -81,7 +82,7 @@ pub(crate) struct Builder<'a> {
     capture: &'a MessageCapture,
     summaries: Vec<SummaryFact>,
     /// A summary's `leafUuid` → the earliest line with that uuid: `(order, session)`.
-    leaf_lines: HashMap<Arc<str>, LeafLine>,
+    leaf_lines: HashMap<LineId, LeafLine>,
     /// One string per model and tool name (queries grouping by them compare addresses), and per
     /// project path, branch and version (sessions repeat them).
     names: HashSet<Arc<str>>,
@@ -127,7 +128,7 @@ impl<'a> Builder<'a> {
     /// Adds a summary; every summary comes before the first session.
     pub fn add_summary(&mut self, summary: SummaryFact) {
         debug_assert!(self.last.is_none(), "summaries come before sessions");
-        self.leaf_lines.entry(summary.leaf.clone()).or_default();
+        self.leaf_lines.entry(LineId::new(&summary.leaf)).or_default();
         self.summaries.push(summary);
     }
 
@@ -328,8 +329,8 @@ impl<'a> Builder<'a> {
         if self.leaf_lines.is_empty() {
             return;
         }
-        let mut note = |uuid: &Arc<str>, session: &Arc<str>, order: &Order| {
-            if let Some(slot) = self.leaf_lines.get_mut(&**uuid) {
+        let mut note = |uuid: &LineId, session: &Arc<str>, order: &Order| {
+            if let Some(slot) = self.leaf_lines.get_mut(uuid) {
                 if slot.as_ref().is_none_or(|(earliest, _)| order < earliest) {
                     *slot = Some((order.clone(), session.clone()));
                 }
@@ -412,12 +413,12 @@ type LeafLine = Option<(Order, Arc<str>)>;
 /// lines, the one whose leaf is the latest line, then the one written last.
 fn summary_titles<'s>(
     summaries: &'s [SummaryFact],
-    leaf_lines: &'s HashMap<Arc<str>, LeafLine>,
+    leaf_lines: &'s HashMap<LineId, LeafLine>,
 ) -> HashMap<&'s str, &'s Arc<str>> {
     type Rank<'a> = (Millis, &'a Order);
     let mut best: HashMap<&str, (Rank<'_>, &Arc<str>)> = HashMap::default();
     for summary in summaries {
-        if let Some(Some((leaf, session))) = leaf_lines.get(&*summary.leaf) {
+        if let Some(Some((leaf, session))) = leaf_lines.get(&LineId::new(&summary.leaf)) {
             let candidate = ((leaf.ts, &summary.order), &summary.text);
             let slot = best.entry(session).or_insert(candidate);
             if candidate.0 > slot.0 {
@@ -468,11 +469,11 @@ fn messages(
     }
     for (response, (cost, _)) in responses.iter().zip(priced) {
         let content: Vec<&str> = response.parts.iter().flat_map(|p| p.text.iter().map(String::as_str)).collect();
-        let id = response.parts.iter().find_map(|p| p.uuid.as_deref()).unwrap_or_default();
+        let id = response.parts.iter().find_map(|p| p.uuid.as_ref()).map(LineId::to_string).unwrap_or_default();
         out.push((
             &response.first,
             api::Message {
-                id: id.to_owned(),
+                id,
                 session_id: session.to_owned(),
                 timestamp: format_utc(response.first.ts),
                 role: Role::Assistant,

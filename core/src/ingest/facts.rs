@@ -12,6 +12,7 @@ use hashbrown::hash_table::Entry;
 
 use serde::{Deserialize, Serialize};
 
+use super::line_id::LineId;
 use super::strings::Strings;
 use crate::api::MessageKind;
 use crate::pricing::BilledUsage;
@@ -57,7 +58,7 @@ impl Attrs {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct UserFact {
     pub order: Order,
-    pub uuid: Arc<str>,
+    pub uuid: LineId,
     pub attrs: Arc<Attrs>,
     pub kind: MessageKind,
     /// `(tool_use_id, is_error)` of its tool results.
@@ -72,7 +73,7 @@ pub(crate) struct UserFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SystemFact {
     pub order: Order,
-    pub uuid: Arc<str>,
+    pub uuid: LineId,
     pub attrs: Arc<Attrs>,
     pub compaction: bool,
 }
@@ -81,7 +82,7 @@ pub(crate) struct SystemFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SyntheticFact {
     pub order: Order,
-    pub uuid: Arc<str>,
+    pub uuid: LineId,
     pub attrs: Arc<Attrs>,
 }
 
@@ -93,14 +94,14 @@ pub(crate) enum ResponseKey {
     /// `(message.id, sessionId)` when there is no `requestId`.
     Session(Arc<str>, Arc<str>),
     /// A line without `message.id` is its own response (by `uuid`, else position).
-    Line(Arc<str>),
+    Line(LineId),
 }
 
 /// One line of a response: what it adds to the conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ResponsePart {
     pub order: Order,
-    pub uuid: Option<Arc<str>>,
+    pub uuid: Option<LineId>,
     /// `(tool_use id, tool name)` of its tool_use blocks.
     pub tool_uses: Vec<(Arc<str>, Arc<str>)>,
     /// Rendered blocks, when messages are captured.
@@ -181,9 +182,9 @@ pub(crate) struct TitleFact {
 /// encoding is a record's key in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub(crate) enum FactKey<'a> {
-    User(&'a str),
-    System(&'a str),
-    Synthetic(&'a str),
+    User(&'a LineId),
+    System(&'a LineId),
+    Synthetic(&'a LineId),
     Response(&'a ResponseKey),
     Summary(&'a str, &'a str),
     Title(&'a str, bool, &'a str),

@@ -7,6 +7,7 @@
 mod analyzer;
 mod build;
 mod facts;
+mod line_id;
 mod record;
 mod strings;
 mod update;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::build::share;
 use super::facts::Fact;
+use super::line_id::LineId;
 use super::record::Record;
 use crate::dataset::{Dataset, RateLimitRecord, ResponseRecord, SessionRecord, ToolCallRecord};
 use crate::hash::{HashMap, HashSet};
@@ -42,7 +43,7 @@ impl Links {
     pub fn note(&mut self, record: &Record) {
         match &record.0 {
             Fact::Summary(summary) => {
-                self.leaves.insert(self.hasher.hash_one(&*summary.leaf));
+                self.leaves.insert(self.hasher.hash_one(LineId::new(&summary.leaf)));
             }
             fact => {
                 let Some(session) = fact.session() else { return };
@@ -83,12 +84,12 @@ fn tool_ids(fact: &Fact) -> Box<dyn Iterator<Item = &str> + '_> {
 }
 
 /// The `uuid`s of a fact's lines.
-fn line_ids(fact: &Fact) -> Box<dyn Iterator<Item = &str> + '_> {
+fn line_ids(fact: &Fact) -> Box<dyn Iterator<Item = &LineId> + '_> {
     match fact {
-        Fact::User(user) => Box::new(std::iter::once(&*user.uuid)),
-        Fact::System(system) => Box::new(std::iter::once(&*system.uuid)),
-        Fact::Synthetic(synthetic) => Box::new(std::iter::once(&*synthetic.uuid)),
-        Fact::Response(response) => Box::new(response.parts.iter().filter_map(|part| part.uuid.as_deref())),
+        Fact::User(user) => Box::new(std::iter::once(&user.uuid)),
+        Fact::System(system) => Box::new(std::iter::once(&system.uuid)),
+        Fact::Synthetic(synthetic) => Box::new(std::iter::once(&synthetic.uuid)),
+        Fact::Response(response) => Box::new(response.parts.iter().filter_map(|part| part.uuid.as_ref())),
         Fact::Summary(_) | Fact::Title(_) => Box::new(std::iter::empty()),
     }
 }
