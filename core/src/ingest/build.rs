@@ -61,13 +61,21 @@ impl Kinds {
 /// summaries first, then sessions in id order.
 pub(crate) fn build(facts: Facts, prices: &PriceTable, capture: &MessageCapture) -> Dataset {
     let mut summaries = Kinds::default();
-    let mut sessions: BTreeMap<Arc<str>, Kinds> = BTreeMap::new();
+    let mut by_session: HashMap<Arc<str>, Kinds> = HashMap::default();
     for fact in facts.into_facts() {
         match fact.session() {
-            Some(session) => sessions.entry(session.clone()).or_default().add(fact),
+            Some(session) => match by_session.get_mut(&**session) {
+                Some(kinds) => kinds.add(fact),
+                None => {
+                    let session = session.clone();
+                    by_session.entry(session).or_default().add(fact);
+                }
+            },
             None => summaries.add(fact),
         }
     }
+    let mut sessions: Vec<(Arc<str>, Kinds)> = by_session.into_iter().collect();
+    sessions.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let mut builder = Builder::new(prices, capture);
     summaries.summaries.into_iter().for_each(|summary| builder.add_summary(*summary));
     for (session, facts) in sessions {
