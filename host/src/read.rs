@@ -35,7 +35,7 @@ pub struct ReadOutcome {
     /// Bytes consumed from `from` (up to the end of the last complete line when
     /// `whole_lines_only`).
     pub consumed: u64,
-    /// Newlines within the consumed bytes.
+    /// Newlines within the consumed bytes (counted when `whole_lines_only`, for the next read).
     pub lines: u32,
     /// Why the file could not be read (fully).
     pub error: Option<String>,
@@ -99,7 +99,7 @@ fn read_task(analyzer: &mut Analyzer, task: &ReadTask, buffer: &mut [u8], progre
         outcome.error = Some(e.to_string());
     }
     if task.whole_lines_only {
-        analyzer.suspend_file(&task.name);
+        outcome.lines = analyzer.suspend_file(&task.name) - task.lines_before;
     } else {
         analyzer.end_file(&task.name);
     }
@@ -133,7 +133,6 @@ fn read_file(
         if let Some(last) = memchr::memrchr(b'\n', chunk) {
             outcome.consumed = read + last as u64 + 1;
         }
-        outcome.lines += memchr::memchr_iter(b'\n', chunk).count() as u32;
         read += n as u64;
         if let Some(progress) = progress {
             progress.bytes(n as u64);

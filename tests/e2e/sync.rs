@@ -95,6 +95,25 @@ fn appended_lines_are_read_and_a_half_written_line_waits() {
 }
 
 #[test]
+fn a_line_without_ids_keeps_its_number_across_incremental_reads() {
+    let scratch = Scratch::new("sync-line-numbers");
+    let claude = scratch.0.join("claude");
+    let db = scratch.0.join("analytics.redb");
+    let file = claude.join("projects/-w-app/s1.jsonl");
+    scratch.write("claude/projects/-w-app/s1.jsonl", &format!("{}\n\n", line("s1", "a1", 1, 10)));
+    sync(&db, &claude, &[]);
+    // No uuid and no message.id: the response is known by its file and line number only.
+    let anonymous = r#"{"type":"assistant","sessionId":"s1","cwd":"/w/app","timestamp":"2025-05-01T10:00:05.000Z","message":{"model":"claude-sonnet-4-5","content":[{"type":"text","text":"x"}],"usage":{"input_tokens":5,"output_tokens":7}}}"#;
+    append(&file, &format!("\n{anonymous}\n"));
+    sync(&db, &claude, &[]);
+    assert_eq!(overview(&db)["totalResponses"], 2);
+    let full = sync(&db, &claude, &["--full"]);
+    assert!(full.contains("0 sessions and 0 messages added"), "{full}");
+    assert_eq!(overview(&db)["totalResponses"], 2, "read again from the start, the line has the same number");
+    assert_parity(&db, &claude);
+}
+
+#[test]
 fn rewritten_truncated_and_deleted_files() {
     let scratch = Scratch::new("sync-rewrite");
     let claude = scratch.0.join("claude");

@@ -157,10 +157,16 @@ impl Analyzer {
     }
 
     /// Stops reading `file` without its unfinished last line: those bytes are dropped unread, so
-    /// an incremental reader can resume at the start of that line once it is complete.
-    pub fn suspend_file(&mut self, file: &str) {
-        if self.files.remove(file).is_some() {
-            self.stats.files += 1;
+    /// an incremental reader can resume at the start of that line once it is complete. Returns
+    /// the number of the file's last whole line (counting from [`Analyzer::resume_file`]'s
+    /// `lines_before`), 0 for a file never pushed.
+    pub fn suspend_file(&mut self, file: &str) -> u32 {
+        match self.files.remove(file) {
+            Some(state) => {
+                self.stats.files += 1;
+                state.line
+            }
+            None => 0,
         }
     }
 
@@ -439,6 +445,16 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    #[test]
+    fn a_suspended_file_tells_its_last_whole_line() {
+        let mut analyzer = Analyzer::new(MessageCapture::None);
+        analyzer.resume_file("-app/s1.jsonl", 5);
+        analyzer.push("-app/s1.jsonl", b"{}\n\n{\"type\":\"us");
+        analyzer.push("-app/s1.jsonl", b"er\"}\n{\"half");
+        assert_eq!(analyzer.suspend_file("-app/s1.jsonl"), 8);
+        assert_eq!(analyzer.suspend_file("-app/s1.jsonl"), 0);
+    }
 
     #[test]
     fn lines_of_a_file_with_the_same_context_share_one_copy() {

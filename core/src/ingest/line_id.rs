@@ -24,6 +24,9 @@ const UUID_LEN: usize = 36;
 /// Where the hyphens of a hyphenated UUID are.
 const HYPHENS: [usize; 4] = [8, 13, 18, 23];
 
+/// Where each byte's two hex digits start in a hyphenated UUID (its groups have even lengths).
+const PAIRS: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 impl LineId {
@@ -36,13 +39,11 @@ impl LineId {
     pub fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         match self {
             LineId::Uuid(bytes) => {
-                let mut text = [0u8; UUID_LEN];
-                let mut digits = text.iter_mut().enumerate().filter(|(at, _)| !HYPHENS.contains(at)).map(|(_, d)| d);
-                for byte in bytes {
-                    *digits.next().expect("32 digits") = HEX[usize::from(byte >> 4)];
-                    *digits.next().expect("32 digits") = HEX[usize::from(byte & 0xf)];
+                let mut text = [b'-'; UUID_LEN];
+                for (byte, at) in bytes.iter().zip(PAIRS) {
+                    text[at] = HEX[usize::from(byte >> 4)];
+                    text[at + 1] = HEX[usize::from(byte & 0xf)];
                 }
-                HYPHENS.iter().for_each(|&at| text[at] = b'-');
                 f(std::str::from_utf8(&text).expect("hex digits and hyphens are ASCII"))
             }
             LineId::Text(text) => f(text),
@@ -56,11 +57,9 @@ fn uuid_bytes(text: &str) -> Option<[u8; 16]> {
     if text.len() != UUID_LEN || HYPHENS.iter().any(|&at| text[at] != b'-') {
         return None;
     }
-    let mut digits = text.iter().enumerate().filter(|(at, _)| !HYPHENS.contains(at)).map(|(_, &d)| d);
     let mut bytes = [0u8; 16];
-    for byte in &mut bytes {
-        let (high, low) = (digits.next()?, digits.next()?);
-        *byte = (hex_value(high)? << 4) | hex_value(low)?;
+    for (byte, at) in bytes.iter_mut().zip(PAIRS) {
+        *byte = (hex_value(text[at])? << 4) | hex_value(text[at + 1])?;
     }
     Some(bytes)
 }
