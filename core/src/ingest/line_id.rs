@@ -9,7 +9,8 @@ use std::sync::Arc;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-/// A line's `uuid` (or, for a line without one, the text that stands in for it).
+/// A line's `uuid` (or, for a line without one, the text that stands in for it). Made by
+/// [`LineId::new`] only, so that no UUID is held as text and equal texts give equal ids.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub(crate) enum LineId {
     /// A lowercase, hyphenated UUID, as its 16 bytes.
