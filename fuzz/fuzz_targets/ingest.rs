@@ -6,7 +6,8 @@
 //! - `h[0]`: which path each file gets (main files, the three sub-agent layouts, odd names).
 //! - `h[1]`, `h[2]`: chunk sizes (1..=256 bytes, varying from chunk to chunk).
 //! - `h[3]`: bit 0 reads with two analyzers and merges them; bit 1 suspends (drops the
-//!   unfinished last line of) every other file instead of ending it; bits 2-3 pick the zone;
+//!   unfinished last line of) every other file instead of ending it, which must tell its number
+//!   of whole lines; bits 2-3 pick the zone;
 //!   bit 4 also rebuilds from encoded and decoded records.
 #![no_main]
 
@@ -69,10 +70,14 @@ fn plan(data: &[u8]) -> Option<Plan<'_>> {
     })
 }
 
-fn finish_file(analyzer: &mut Analyzer, path: &str, end: End) {
+/// Ends or suspends the file; a suspended file's last whole line is its count of newlines.
+fn finish_file(analyzer: &mut Analyzer, path: &str, bytes: &[u8], end: End) {
     match end {
         End::End => analyzer.end_file(path),
-        End::Suspend => analyzer.suspend_file(path),
+        End::Suspend => {
+            let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+            assert_eq!(analyzer.suspend_file(path) as usize, newlines, "{path}");
+        }
     }
 }
 
@@ -81,7 +86,7 @@ fn whole(plan: &Plan<'_>) -> Analyzer {
     let mut analyzer = Analyzer::new(MessageCapture::All);
     for &(path, bytes, end) in &plan.files {
         analyzer.push(path, bytes);
-        finish_file(&mut analyzer, path, end);
+        finish_file(&mut analyzer, path, bytes, end);
     }
     analyzer
 }
@@ -104,7 +109,7 @@ fn chunked(plan: &Plan<'_>) -> Analyzer {
                 break;
             }
         }
-        finish_file(analyzer, path, end);
+        finish_file(analyzer, path, bytes, end);
     }
     let [mut first, second] = analyzers;
     first.merge(second);
