@@ -159,7 +159,7 @@ impl Analyzer {
     /// Stops reading `file` without its unfinished last line: those bytes are dropped unread, so
     /// an incremental reader can resume at the start of that line once it is complete. Returns
     /// the number of the file's last whole line (counting from [`Analyzer::resume_file`]'s
-    /// `lines_before`), 0 for a file never pushed.
+    /// `lines_before`), 0 for a file that is not open.
     pub fn suspend_file(&mut self, file: &str) -> u32 {
         match self.files.remove(file) {
             Some(state) => {
