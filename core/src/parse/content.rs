@@ -2,6 +2,7 @@
 //! tool calls and results as bracketed one-liners, images as `[image]`, thinking left out.
 
 use super::line::{Block, Content, Line, parse_content};
+use super::skim::string_prefix;
 use crate::api::MessageKind;
 
 /// Longest rendering of a tool call's input, in characters.
@@ -46,17 +47,27 @@ fn render_block(block: &Block<'_>) -> Option<String> {
         "text" => block.text.as_deref().map(str::to_owned),
         "tool_use" => Some(render_tool_use(block.name.as_deref().unwrap_or(""), block.input)),
         "tool_result" => {
-            let mut inner = Vec::new();
-            if let Some(content) = block.content.and_then(|c| parse_content(c).ok()) {
-                render_blocks(&content, &mut inner);
-            }
             let label = if block.is_error == Some(true) { "[tool error]" } else { "[tool result]" };
-            Some(format!("{label} {}", cut_chars(&inner.join("\n\n"), TOOL_RESULT_CHARS)))
+            Some(format!("{label} {}", tool_result_text(block.content)))
         }
         "image" => Some("[image]".to_owned()),
         "document" => Some("[document]".to_owned()),
         _ => None,
     }
+}
+
+/// A tool result's `content` as text, cut to [`TOOL_RESULT_CHARS`]. A string, the usual form and
+/// at times megabytes long, is unescaped only up to the cut; other forms are rendered whole first.
+fn tool_result_text(content: Option<&str>) -> String {
+    let Some(raw) = content else { return String::new() };
+    if let Some(text) = string_prefix(raw, TOOL_RESULT_CHARS) {
+        return text;
+    }
+    let mut inner = Vec::new();
+    if let Ok(content) = parse_content(raw) {
+        render_blocks(&content, &mut inner);
+    }
+    cut_chars(&inner.join("\n\n"), TOOL_RESULT_CHARS).to_owned()
 }
 
 /// `[tool: NAME] <compact input JSON, cut to 500 chars>`.
@@ -102,6 +113,22 @@ mod tests {
         ));
         assert_eq!(kind, MessageKind::ToolResult);
         assert_eq!(text.chars().count(), "[tool error] ".len() + 2_000);
+    }
+
+    #[test]
+    fn a_string_tool_result_is_cut_after_unescaping() {
+        let result = |content: &str| {
+            render(&format!(
+                r#"{{"type":"user","timestamp":"2025-01-01T00:00:00Z","message":{{"content":[{{"type":"tool_result","tool_use_id":"t","content":{content}}}]}}}}"#
+            ))
+            .1
+        };
+        let long = format!("\"{}\"", r"é\n\u001b\\".repeat(700));
+        let whole: String = serde_json::from_str(&long).unwrap();
+        assert_eq!(result(&long), format!("[tool result] {}", whole.chars().take(2_000).collect::<String>()));
+        // A surrogate pair is decoded whole, and a lone surrogate makes the content unreadable.
+        assert_eq!(result(r#""smile \ud83d\ude00""#), "[tool result] smile 😀");
+        assert_eq!(result(r#""lone \ud83d""#), "[tool result] ");
     }
 
     #[test]

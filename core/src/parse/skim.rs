@@ -264,9 +264,88 @@ fn has_controls(bytes: &[u8]) -> bool {
     found & TOP != 0 || words.remainder().iter().any(|&b| b < 0x20)
 }
 
+/// The first `max_chars` characters of a JSON string `literal` (quotes included) that the skimmer
+/// validated, unescaped without reading past them: a tool result can be megabytes, of which
+/// session detail shows 2,000 characters. `None` when the literal holds a `\u` escape of a
+/// UTF-16 surrogate anywhere (whole decoding decides whether those pair up), or is not a string.
+pub(crate) fn string_prefix(literal: &str, max_chars: usize) -> Option<String> {
+    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+    let surrogate = |at: usize| {
+        let hex = inner.as_bytes().get(at + 2..at + 4).unwrap_or_default();
+        matches!(hex, [b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'])
+    };
+    if memchr::memmem::find_iter(inner.as_bytes(), b"\\u").any(surrogate) {
+        return None;
+    }
+    let mut out = String::new();
+    let mut left = max_chars;
+    let mut rest = inner;
+    while left > 0 {
+        let plain_end = memchr::memchr(b'\\', rest.as_bytes()).unwrap_or(rest.len());
+        let plain = &rest[..plain_end];
+        match plain.char_indices().nth(left) {
+            Some((at, _)) => {
+                out.push_str(&plain[..at]);
+                break;
+            }
+            None => {
+                out.push_str(plain);
+                left -= plain.chars().count();
+            }
+        }
+        let Some(escape) = rest.get(plain_end..).filter(|e| !e.is_empty()) else { break };
+        if left == 0 {
+            break;
+        }
+        let (decoded, len) = match escape.as_bytes().get(1)? {
+            b'"' => ('"', 2),
+            b'\\' => ('\\', 2),
+            b'/' => ('/', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => (char::from_u32(u32::from_str_radix(escape.get(2..6)?, 16).ok()?)?, 6),
+            _ => return None,
+        };
+        out.push(decoded);
+        left -= 1;
+        rest = &escape[len..];
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_string_prefix_is_what_whole_decoding_then_cutting_gives() {
+        let texts = [
+            r#""#,
+            r#"plain"#,
+            r#"line\nbreak \"quoted\" back\\slash \/ \b\f\r\t tab"#,
+            r#"\u00e9t\u00C9 \u001b[31mred\u001b[0m \u0000 nul"#,
+            r#"caf\u00e9 na\u00efve \u4e2d\u6587 ünï cödé 😀 emoji"#,
+            r#"\\u0041 is not an escape of A"#,
+        ];
+        for text in texts {
+            let literal = format!("\"{text}\"");
+            let whole: String = serde_json::from_str(&literal).unwrap();
+            for max in [0, 1, 2, 5, 9, 10, 11, 40, 1_000] {
+                let expected: String = whole.chars().take(max).collect();
+                assert_eq!(string_prefix(&literal, max).as_deref(), Some(expected.as_str()), "{literal} {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn surrogate_escapes_and_non_strings_are_left_to_whole_decoding() {
+        for literal in [r#""\ud83d\ude00""#, r#""a\uD800b""#, r#""\udc00""#, "[]", "12", "\"open"] {
+            assert_eq!(string_prefix(literal, 10), None, "{literal}");
+        }
+    }
 
     /// The values of `keys` in the JSON object `json` (text of each value as written), or why `json`
     /// is not a well-formed object. A repeated key keeps its last value.
