@@ -47,13 +47,7 @@ pub fn read_all(
     capture: &MessageCapture,
     progress: Option<&Progress>,
 ) -> (Analyzer, Vec<ReadOutcome>) {
-    let next = AtomicUsize::new(0);
-    let workers = thread::available_parallelism().map_or(1, |n| n.get()).min(tasks.len().max(1));
-    let shares: Vec<(Analyzer, Vec<(usize, ReadOutcome)>)> = thread::scope(|scope| {
-        let handles: Vec<_> =
-            (0..workers).map(|_| scope.spawn(|| read_share(tasks, &next, capture.clone(), progress))).collect();
-        handles.into_iter().map(|h| h.join().expect("reader thread panicked")).collect()
-    });
+    let shares = on_every_core(tasks, |shared| read_share(shared, capture.clone(), progress));
     let mut merged = Analyzer::new(capture.clone());
     let mut outcomes = vec![ReadOutcome::default(); tasks.len()];
     for (analyzer, done) in shares {
@@ -65,19 +59,41 @@ pub fn read_all(
     (merged, outcomes)
 }
 
+/// Items handed out one at a time to the threads of [`on_every_core`].
+pub struct Shared<'a, T> {
+    items: &'a [T],
+    next: AtomicUsize,
+}
+
+impl<'a, T> Shared<'a, T> {
+    /// The next item no thread has taken yet, with its index.
+    pub fn take(&self) -> Option<(usize, &'a T)> {
+        let index = self.next.fetch_add(1, Ordering::Relaxed);
+        self.items.get(index).map(|item| (index, item))
+    }
+}
+
+/// Runs `share` on one thread per core (no more threads than items), each taking items off one
+/// shared list until none are left; returns what each thread returned.
+pub fn on_every_core<T: Sync, R: Send>(items: &[T], share: impl Fn(&Shared<'_, T>) -> R + Sync) -> Vec<R> {
+    let shared = Shared { items, next: AtomicUsize::new(0) };
+    let workers = thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(|| share(&shared))).collect();
+        handles.into_iter().map(|h| h.join().expect("worker thread panicked")).collect()
+    })
+}
+
 /// Takes files off the shared list until none are left.
 fn read_share(
-    tasks: &[ReadTask],
-    next: &AtomicUsize,
+    tasks: &Shared<'_, ReadTask>,
     capture: MessageCapture,
     progress: Option<&Progress>,
 ) -> (Analyzer, Vec<(usize, ReadOutcome)>) {
     let mut analyzer = Analyzer::new(capture);
     let mut outcomes = Vec::new();
     let mut buffer = vec![0u8; CHUNK];
-    loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(task) = tasks.get(index) else { break };
+    while let Some((index, task)) = tasks.take() {
         outcomes.push((index, read_task(&mut analyzer, task, &mut buffer, progress)));
     }
     (analyzer, outcomes)

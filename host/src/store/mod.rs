@@ -154,7 +154,11 @@ impl Store {
     /// A view of the records as they are now, for many lookups.
     pub fn lookup(&self) -> Result<Lookup, StoreError> {
         let read = self.db.begin_read()?;
-        Ok(Lookup { records: read.open_table(RECORDS)?, sessions: read.open_table(RECORD_SESSIONS)? })
+        Ok(Lookup {
+            records: read.open_table(RECORDS)?,
+            sessions: read.open_table(RECORD_SESSIONS)?,
+            known: HashMap::new(),
+        })
     }
 
     /// How far each transcript (by path on disk) has been read.
@@ -225,6 +229,8 @@ impl Store {
 pub struct Lookup {
     records: ReadOnlyTable<(Option<&'static str>, &'static [u8]), &'static [u8]>,
     sessions: ReadOnlyTable<&'static [u8], Option<&'static str>>,
+    /// Session id → it has stored records, for the sessions asked about so far.
+    known: HashMap<String, bool>,
 }
 
 impl Lookup {
@@ -233,9 +239,14 @@ impl Lookup {
         Ok(self.sessions.get(key)?.is_some())
     }
 
-    /// Whether any record of this session is stored.
-    pub fn has_session(&self, session: &str) -> Result<bool, StoreError> {
-        has_records(&self.records, session)
+    /// Whether any record of this session is stored (found once per session).
+    pub fn has_session(&mut self, session: &str) -> Result<bool, StoreError> {
+        if let Some(&known) = self.known.get(session) {
+            return Ok(known);
+        }
+        let known = has_records(&self.records, session)?;
+        self.known.insert(session.to_owned(), known);
+        Ok(known)
     }
 }
 

@@ -182,7 +182,7 @@ mod tests {
         let expected = records().build(&prices, &capture);
         assert_eq!(expected.sessions.len(), 2);
         assert_eq!(answers(&builder.finish()), answers(&expected));
-        let lookup = store.lookup().unwrap();
+        let mut lookup = store.lookup().unwrap();
         for session in ["s1", "s2"] {
             assert!(lookup.has_session(session).unwrap());
             let mut stored: Vec<Vec<u8>> =

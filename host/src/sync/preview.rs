@@ -1,10 +1,8 @@
 //! `GET /api/sync/preview`: what a sync would read, with estimates from scanning the pending
 //! bytes. Reads files (one at a time on each core), writes nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
 
 use cc_analytics_core::MessageCapture;
 use cc_analytics_core::api::{PendingFile, SyncPreview};
@@ -12,19 +10,14 @@ use cc_analytics_core::time::format_utc;
 
 use super::plan::{Planned, plan};
 use crate::discover;
-use crate::read::read_one;
+use crate::read::{Shared, on_every_core, read_one};
 use crate::store::{Store, StoreError};
 
 /// The pending files and what they would add.
 pub fn preview(store: &Store, claude_dirs: &[PathBuf]) -> Result<SyncPreview, StoreError> {
     let found = discover::transcripts(claude_dirs);
     let (planned, _) = plan(&found.transcripts, &store.positions()?, false);
-    let next = AtomicUsize::new(0);
-    let workers = thread::available_parallelism().map_or(1, |n| n.get()).min(planned.len().max(1));
-    let shares: Vec<Result<Vec<(usize, Estimate)>, StoreError>> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(|| estimate_share(store, &planned, &next))).collect();
-        handles.into_iter().map(|h| h.join().expect("preview thread panicked")).collect()
-    });
+    let shares = on_every_core(&planned, |shared| estimate_share(store, shared));
     let mut estimates: Vec<(usize, Estimate)> = Vec::with_capacity(planned.len());
     for share in shares {
         estimates.extend(share?);
@@ -56,19 +49,11 @@ struct Estimate {
 }
 
 /// Takes files off the shared list until none are left, each read on its own.
-fn estimate_share(
-    store: &Store,
-    planned: &[Planned],
-    next: &AtomicUsize,
-) -> Result<Vec<(usize, Estimate)>, StoreError> {
-    let lookup = store.lookup()?;
-    // Session id → it has stored records.
-    let mut stored_sessions: HashMap<String, bool> = HashMap::new();
+fn estimate_share(store: &Store, planned: &Shared<'_, Planned>) -> Result<Vec<(usize, Estimate)>, StoreError> {
+    let mut lookup = store.lookup()?;
     let mut estimates = Vec::new();
     let mut buffer = Vec::new();
-    loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(file) = planned.get(index) else { break };
+    while let Some((index, file)) = planned.take() {
         let (analyzer, _) = read_one(&file.task, &MessageCapture::None, &mut buffer);
         let (records, _, _) = analyzer.into_records();
         let mut estimate = Estimate { sessions: HashSet::new(), messages: 0 };
@@ -78,15 +63,7 @@ fn estimate_share(
             }
             estimate.messages += u64::from(record.is_message());
             if let Some(session) = record.session() {
-                let stored = match stored_sessions.get(session) {
-                    Some(stored) => *stored,
-                    None => {
-                        let stored = lookup.has_session(session)?;
-                        stored_sessions.insert(session.to_owned(), stored);
-                        stored
-                    }
-                };
-                if !stored {
+                if !lookup.has_session(session)? {
                     estimate.sessions.insert(session.to_owned());
                 }
             }
