@@ -15,7 +15,7 @@ use redb::{Database, ReadOnlyTable, ReadableDatabase, ReadableTable};
 
 pub use position::Position;
 pub use schema::SCHEMA_VERSION;
-pub use writer::{Changes, MergeStats, Writer};
+pub use writer::{Changes, MergeStats, Prepared, Writer};
 
 use schema::{FILES, RECORD_SESSIONS, RECORDS, SYNC_RUNS};
 

@@ -2,10 +2,11 @@
 //! records sync runs. Nothing is visible to readers until [`Writer::commit`]; dropping or
 //! aborting it leaves the database as it was.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 
-use cc_analytics_core::{Record, RecordSet};
-use redb::{Database, ReadableTable, WriteTransaction};
+use cc_analytics_core::RecordSet;
+use redb::{Database, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::schema::{FILES, RECORD_SESSIONS, RECORDS, SYNC_RUNS};
 use super::{Position, StoreError, decode, has_records};
@@ -55,52 +56,97 @@ impl Changes {
     }
 }
 
+/// Records ready to be written: each with its key and its stored form, in the order of the
+/// records table (by session, then key). Preparing needs no transaction, so a sync prepares the
+/// next batch while the previous one is being written.
+pub struct Prepared(Vec<Entry>);
+
+struct Entry {
+    key: Vec<u8>,
+    session: Option<String>,
+    is_message: bool,
+    value: Vec<u8>,
+}
+
+impl Prepared {
+    /// Encodes `records` and puts them in the records table's order.
+    pub fn new(records: RecordSet) -> Prepared {
+        let mut entries: Vec<Entry> = records
+            .into_records()
+            .map(|record| Entry {
+                key: record.key(),
+                session: record.session().map(str::to_owned),
+                is_message: record.is_message(),
+                value: record.encode(),
+            })
+            .collect();
+        entries.sort_unstable_by(|a, b| (a.session.as_deref(), &a.key).cmp(&(b.session.as_deref(), &b.key)));
+        Prepared(entries)
+    }
+}
+
 /// An open write transaction.
 pub struct Writer {
     txn: WriteTransaction,
     /// Session id → it has records: it had some before this transaction, or was counted as added.
     known: HashMap<String, bool>,
+    /// Hashes of the keys written by this transaction, kept only when it began with no record
+    /// stored (a first sync): a key not among them cannot be stored, so the merge does not look
+    /// for it.
+    written: Option<HashSet<u64>>,
+    hasher: RandomState,
     changes: Changes,
 }
 
 impl Writer {
     pub(super) fn begin(db: &Database) -> Result<Writer, StoreError> {
-        Ok(Writer { txn: db.begin_write()?, known: HashMap::new(), changes: Changes::default() })
+        let txn = db.begin_write()?;
+        let empty = txn.open_table(RECORDS)?.is_empty()?;
+        Ok(Writer {
+            txn,
+            known: HashMap::new(),
+            written: empty.then(HashSet::new),
+            hasher: RandomState::new(),
+            changes: Changes::default(),
+        })
     }
 
     /// Merges `records` into the stored ones. Records go in in the order of the records table
-    /// (by session, then key) and the key → session table after them in its own order, so the
-    /// B-trees are written leaf after leaf rather than at random (on a first sync that is most
-    /// of the write cost).
-    pub fn merge(&mut self, records: RecordSet) -> Result<MergeStats, StoreError> {
+    /// and the key → session table after them in its own order, so the B-trees are written leaf
+    /// after leaf rather than at random (on a first sync that is most of the write cost).
+    pub fn merge(&mut self, records: Prepared) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
-        let mut records: Vec<(Vec<u8>, Record)> = records.into_records().map(|r| (r.key(), r)).collect();
-        records.sort_unstable_by(|a, b| (a.1.session(), &a.0).cmp(&(b.1.session(), &b.0)));
         // (record key, the session it is now stored under), written once the records are in.
         let mut placed: Vec<(Vec<u8>, Option<String>)> = Vec::new();
         let mut table = self.txn.open_table(RECORDS)?;
         let mut sessions = self.txn.open_table(RECORD_SESSIONS)?;
-        for (key, record) in records {
-            if let Some(session) = record.session() {
+        for Entry { key, session, is_message, value } in records.0 {
+            if let Some(session) = &session {
                 // Whether it had records before, asked before any of its records go in: records
                 // come in session order, and a record only moves to the session of the line
                 // that moved it.
                 if !self.known.contains_key(session) {
-                    self.known.insert(session.to_owned(), has_records(&table, session)?);
+                    let had = self.written.is_none() && has_records(&table, session)?;
+                    self.known.insert(session.clone(), had);
                 }
             }
+            let hash = self.hasher.hash_one(&key);
+            let may_be_stored = self.written.as_ref().is_none_or(|written| written.contains(&hash));
             // The stored record with this key, and the session it is stored under.
-            let stored = match sessions.get(key.as_slice())?.map(|s| s.value().map(str::to_owned)) {
-                Some(place) => table
-                    .get((place.as_deref(), key.as_slice()))?
-                    .map(|v| decode(v.value()).map(|old| (place, old)))
-                    .transpose()?,
-                None => None,
+            let stored = match may_be_stored {
+                true => match sessions.get(key.as_slice())?.map(|s| s.value().map(str::to_owned)) {
+                    Some(place) => table
+                        .get((place.as_deref(), key.as_slice()))?
+                        .map(|v| decode(v.value()).map(|old| (place, old)))
+                        .transpose()?,
+                    None => None,
+                },
+                false => None,
             };
             match stored {
                 Some((place, old)) => {
                     let mut merged = old.clone();
-                    merged.merge(record);
+                    merged.merge(decode(&value)?);
                     if merged == old {
                         continue;
                     }
@@ -113,16 +159,19 @@ impl Writer {
                     table.insert((merged.session(), key.as_slice()), merged.encode().as_slice())?;
                 }
                 None => {
-                    self.changes.note(&key, record.session());
-                    if let Some(known) = record.session().and_then(|session| self.known.get_mut(session)) {
+                    self.changes.note(&key, session.as_deref());
+                    if let Some(known) = session.as_deref().and_then(|session| self.known.get_mut(session)) {
                         if !*known {
                             stats.sessions_added += 1;
                             *known = true;
                         }
                     }
-                    stats.messages_added += u64::from(record.is_message());
-                    table.insert((record.session(), key.as_slice()), record.encode().as_slice())?;
-                    placed.push((key, record.session().map(str::to_owned)));
+                    stats.messages_added += u64::from(is_message);
+                    table.insert((session.as_deref(), key.as_slice()), value.as_slice())?;
+                    if let Some(written) = &mut self.written {
+                        written.insert(hash);
+                    }
+                    placed.push((key, session));
                 }
             }
         }
@@ -186,5 +235,95 @@ impl Writer {
     pub fn abort(self) -> Result<(), StoreError> {
         self.txn.abort()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cc_analytics_core::{Analyzer, MessageCapture};
+
+    use super::*;
+    use crate::store::Store;
+
+    /// The records of one transcript.
+    fn records(path: &str, lines: &[String]) -> Prepared {
+        let mut analyzer = Analyzer::new(MessageCapture::All);
+        analyzer.push(path, lines.join("\n").as_bytes());
+        analyzer.end_file(path);
+        Prepared::new(analyzer.into_records().0)
+    }
+
+    fn prompt(session: &str, uuid: &str) -> String {
+        format!(
+            r#"{{"type":"user","sessionId":"{session}","uuid":"{uuid}","timestamp":"2025-01-01T00:00:00Z","cwd":"/w","message":{{"content":"go"}}}}"#
+        )
+    }
+
+    fn response(session: &str, uuid: &str, output: u64) -> String {
+        format!(
+            r#"{{"type":"assistant","sessionId":"{session}","uuid":"{uuid}","timestamp":"2025-01-01T00:00:01Z","requestId":"r","message":{{"id":"m","model":"claude-sonnet-4-5","content":[{{"type":"text","text":"x"}}],"usage":{{"input_tokens":10,"output_tokens":{output}}}}}}}"#
+        )
+    }
+
+    /// Two batches: the second grows the first's response and replays its prompt into another
+    /// session, from a file whose path sorts first (so the replay takes the prompt over).
+    fn batches() -> [Prepared; 2] {
+        [
+            records("p/z.jsonl", &[prompt("s1", "u1"), response("s1", "a1", 1)]),
+            records("p/a.jsonl", &[prompt("s2", "u1"), response("s1", "a2", 7), prompt("s2", "u2")]),
+        ]
+    }
+
+    /// Each session's stored records, encoded and sorted, and where each key is stored.
+    fn stored(store: &Store) -> Vec<(String, Vec<Vec<u8>>)> {
+        ["s1", "s2"]
+            .iter()
+            .map(|session| {
+                let mut encoded: Vec<_> =
+                    store.session_records(session).unwrap().into_records().map(|r| r.encode()).collect();
+                encoded.sort();
+                (session.to_string(), encoded)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_first_sync_merges_a_record_met_again_in_a_later_batch() {
+        let folder = std::env::temp_dir().join(format!("cc-analytics-writer-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let (fresh, stepwise) = (folder.join("fresh.redb"), folder.join("stepwise.redb"));
+        let _ = std::fs::remove_file(&fresh);
+        let _ = std::fs::remove_file(&stepwise);
+
+        // Both batches in one transaction on an empty database: the second's lookups are skipped
+        // except for the keys the first wrote.
+        let one = Store::open(&fresh, |_| {}).unwrap();
+        let mut writer = one.writer().unwrap();
+        let [first, second] = batches();
+        let mut added = vec![writer.merge(first).unwrap(), writer.merge(second).unwrap()];
+        writer.commit().unwrap();
+
+        // The same batches in two transactions: the second looks every key up.
+        let two = Store::open(&stepwise, |_| {}).unwrap();
+        for batch in batches() {
+            let mut writer = two.writer().unwrap();
+            added.push(writer.merge(batch).unwrap());
+            writer.commit().unwrap();
+        }
+        let total = |stats: &[MergeStats]| {
+            (stats.iter().map(|s| s.sessions_added).sum::<u64>(), stats.iter().map(|s| s.messages_added).sum::<u64>())
+        };
+        assert_eq!(total(&added[..2]), (2, 3), "s1 and s2; u1, the response, u2");
+        assert_eq!(total(&added[..2]), total(&added[2..]));
+        assert_eq!(stored(&one), stored(&two));
+        let [(_, s1), (_, s2)] = &stored(&one)[..] else { unreachable!() };
+        assert_eq!((s1.len(), s2.len()), (1, 2), "the response stays in s1, both prompts are s2's");
+        let mut lookup = one.lookup().unwrap();
+        for batch in batches() {
+            assert!(batch.0.iter().all(|entry| lookup.contains(&entry.key).unwrap()));
+        }
+        assert!(lookup.has_session("s2").unwrap());
+        drop((lookup, one, two));
+        std::fs::remove_dir_all(&folder).unwrap();
     }
 }

@@ -17,7 +17,7 @@ pub use progress::Progress;
 
 use crate::discover;
 use crate::read::read_all;
-use crate::store::{Changes, MergeStats, Store, StoreError};
+use crate::store::{Changes, MergeStats, Prepared, Store, StoreError};
 
 /// Bytes read between two merges into the write transaction (bounds memory on a first sync).
 const BATCH_BYTES: u64 = 128 << 20;
@@ -88,8 +88,9 @@ pub fn run(
     progress.start(planned.len() as u64, total);
 
     let mut writer = store.writer()?;
-    // One thread reads (itself on every core) while this one merges the previous batch into
-    // the transaction: parsing and writing overlap, and at most two batches are in memory.
+    // One thread reads (itself on every core) and prepares the records while this one merges
+    // the previous batch into the transaction: parsing and writing overlap, and at most two
+    // batches are in memory.
     thread::scope(|scope| -> Result<(), StoreError> {
         let (send, receive) = mpsc::sync_channel(0);
         let planned = &planned;
@@ -97,7 +98,8 @@ pub fn run(
             for batch in batches(planned) {
                 let tasks: Vec<_> = batch.iter().map(|p| p.task.clone()).collect();
                 let (analyzer, outcomes) = read_all(&tasks, &MessageCapture::All, Some(progress));
-                if send.send((batch, analyzer.into_records(), outcomes)).is_err() {
+                let (records, line_errors, stats) = analyzer.into_records();
+                if send.send((batch, (Prepared::new(records), line_errors, stats), outcomes)).is_err() {
                     break;
                 }
             }
