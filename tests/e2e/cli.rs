@@ -51,7 +51,7 @@ fn a_pricing_file_prices_unknown_models() {
     let scratch = Scratch::new("pricing");
     scratch.write("claude/projects/-w-app/s1.jsonl", &format!("{LINE}\n"));
     scratch.write("prices.csv", "model,input,output\nmy-model,2e-06,1e-05\n");
-    let claude = scratch.0.join("claude");
+    let claude = scratch.claude();
     let prices = scratch.0.join("prices.csv");
     let out = run(&[
         "query",

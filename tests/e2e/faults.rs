@@ -224,8 +224,7 @@ fn write(path: &Path, text: &[u8]) {
 #[test]
 fn files_deleted_while_a_sync_reads_them() {
     let scratch = Scratch::new("fault-delete");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let user = User { nobody: false, no_denials: None };
     generate(&claude, 8, 60);
     user.sync_ok(&db, &claude);
@@ -286,8 +285,7 @@ fn files_deleted_while_a_sync_reads_them() {
 #[test]
 fn truncated_rewritten_and_growing_files() {
     let scratch = Scratch::new("fault-change");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let user = User { nobody: false, no_denials: None };
     let projects = claude.join("projects");
     let (a, b, g) = (projects.join("-w-a/a.jsonl"), projects.join("-w-b/b.jsonl"), projects.join("-w-g/g.jsonl"));
@@ -351,8 +349,7 @@ fn truncated_rewritten_and_growing_files() {
 #[test]
 fn unreadable_odd_and_hostile_entries_are_counted_or_skipped() {
     let scratch = Scratch::new("fault-odd");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let user = User::detect(&scratch.0);
     let projects = claude.join("projects");
     let ok = projects.join("-w-ok");
@@ -419,8 +416,7 @@ fn unreadable_odd_and_hostile_entries_are_counted_or_skipped() {
 #[test]
 fn a_100_mb_line_is_one_line_error_in_bounded_memory() {
     let scratch = Scratch::new("fault-long-line");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let path = claude.join("projects/-w-long/long.jsonl");
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     let mut file = std::io::BufWriter::new(fs::File::create(&path).unwrap());
@@ -450,8 +446,7 @@ fn a_100_mb_line_is_one_line_error_in_bounded_memory() {
 #[test]
 fn a_read_only_database_file_or_folder_is_a_clear_error() {
     let scratch = Scratch::new("fault-read-only");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let user = User::detect(&scratch.0);
     if let Some(why) = &user.no_denials {
         eprintln!("SKIPPED: {why}");
@@ -523,7 +518,7 @@ impl Drop for Tmpfs {
 #[test]
 fn a_full_disk_is_a_clear_error_and_loses_nothing() {
     let scratch = Scratch::new("fault-disk-full");
-    let claude = scratch.0.join("claude");
+    let claude = scratch.claude();
     generate(&claude, 6, 40);
     let mount = Tmpfs::mount(&scratch.0.join("disk"), "64m");
     let db = scratch.0.join("disk/analytics.redb");
@@ -582,8 +577,7 @@ fn a_full_disk_is_a_clear_error_and_loses_nothing() {
 #[test]
 fn serve_killed_twenty_times_during_its_first_sync_ends_with_the_files_numbers() {
     let scratch = Scratch::new("fault-crash-loop");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let corpus = generate(&claude, 300, 300);
     let compared = [
         "/api/analytics/overview?tz=UTC",

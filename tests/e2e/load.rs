@@ -24,9 +24,9 @@ fn arg(path: &Path) -> &str {
 
 /// A server with a synced generated corpus (and its watcher on).
 fn serving(scratch: &Scratch, files: usize, lines: usize) -> Serving {
-    let claude = scratch.0.join("claude");
+    let claude = scratch.claude();
     generate(&claude, files, lines);
-    let server = Serving::start(&["--db", arg(&scratch.0.join("analytics.redb")), "--claude-dir", arg(&claude)]);
+    let server = Serving::start(&["--db", arg(&scratch.db()), "--claude-dir", arg(&claude)]);
     server.wait_for_sync(i64::MIN, SYNC_TIMEOUT);
     server
 }

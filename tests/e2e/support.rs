@@ -53,6 +53,16 @@ impl Scratch {
         Scratch(dir)
     }
 
+    /// Its Claude dir, `claude/` (the transcripts go in its `projects/`).
+    pub fn claude(&self) -> PathBuf {
+        self.0.join("claude")
+    }
+
+    /// Its database path, `analytics.redb`.
+    pub fn db(&self) -> PathBuf {
+        self.0.join("analytics.redb")
+    }
+
     /// Writes `text` at `relative` (creating folders).
     pub fn write(&self, relative: &str, text: &str) {
         let path = self.0.join(relative);

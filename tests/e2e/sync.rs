@@ -57,7 +57,7 @@ fn assert_parity(db: &Path, claude: &Path) {
 #[test]
 fn the_database_answers_exactly_what_the_files_say() {
     let scratch = Scratch::new("sync-parity");
-    let db = scratch.0.join("analytics.redb");
+    let db = scratch.db();
     let out = sync(&db, &samples(), &[]);
     assert!(out.contains("14 files read") && out.contains("8 sessions and 538 messages added"), "{out}");
     assert_parity(&db, &samples());
@@ -73,8 +73,7 @@ fn the_database_answers_exactly_what_the_files_say() {
 #[test]
 fn appended_lines_are_read_and_a_half_written_line_waits() {
     let scratch = Scratch::new("sync-append");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let file = claude.join("projects/-w-app/s1.jsonl");
     scratch.write("claude/projects/-w-app/s1.jsonl", &format!("{}\n", line("s1", "a1", 1, 10)));
     sync(&db, &claude, &[]);
@@ -97,8 +96,7 @@ fn appended_lines_are_read_and_a_half_written_line_waits() {
 #[test]
 fn a_line_without_ids_keeps_its_number_across_incremental_reads() {
     let scratch = Scratch::new("sync-line-numbers");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let file = claude.join("projects/-w-app/s1.jsonl");
     scratch.write("claude/projects/-w-app/s1.jsonl", &format!("{}\n\n", line("s1", "a1", 1, 10)));
     sync(&db, &claude, &[]);
@@ -116,8 +114,7 @@ fn a_line_without_ids_keeps_its_number_across_incremental_reads() {
 #[test]
 fn rewritten_truncated_and_deleted_files() {
     let scratch = Scratch::new("sync-rewrite");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let lines = |n: u32| (1..=n).map(|i| line("s1", &format!("a{i}"), i, 10) + "\n").collect::<String>();
     scratch.write("claude/projects/-w-app/s1.jsonl", &lines(3));
     scratch.write("claude/projects/-w-app/s2.jsonl", &format!("{}\n", line("s2", "b1", 9, 5)));
@@ -144,8 +141,7 @@ fn a_resumed_session_taking_over_replayed_lines_is_counted_as_added() {
     // Claude Code 1.0.x replays earlier lines into a resumed session's file, timestamps and all;
     // a tie goes to the file whose path sorts first, so the replay takes the line over.
     let scratch = Scratch::new("sync-resumed");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let prompt = |session: &str, uuid: &str, second: u32| {
         format!(
             r#"{{"type":"user","sessionId":"{session}","uuid":"{uuid}","cwd":"/w/app","timestamp":"2025-05-01T10:00:{second:02}.000Z","message":{{"role":"user","content":"go on"}}}}"#
@@ -182,7 +178,7 @@ fn a_resumed_session_taking_over_replayed_lines_is_counted_as_added() {
 #[test]
 fn full_and_dry_runs_change_no_number() {
     let scratch = Scratch::new("sync-reset");
-    let db = scratch.0.join("analytics.redb");
+    let db = scratch.db();
     let dry = sync(&db, &samples(), &["--dry-run"]);
     assert!(dry.starts_with("dry run, nothing stored: 14 files read"), "{dry}");
     assert_eq!(overview(&db)["totalSessions"], 0, "a dry run stores nothing");
@@ -203,8 +199,7 @@ fn append(path: &Path, text: &str) {
 #[test]
 fn retention_deletes_sessions_that_ended_long_ago() {
     let scratch = Scratch::new("sync-retention");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
     let recent = cc_analytics_core::time::format_utc(now - 2 * 86_400_000);
     scratch.write("claude/projects/-w-app/old.jsonl", &format!("{}\n", line("old", "o1", 1, 10)));

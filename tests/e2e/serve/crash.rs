@@ -5,7 +5,7 @@ use super::*;
 #[test]
 fn a_sync_killed_midway_leaves_a_consistent_database() {
     let scratch = Scratch::new("serve-crash");
-    let claude = scratch.0.join("claude");
+    let claude = scratch.claude();
     let corpus = generate(&claude, 300, 300);
     let compared = [
         "/api/analytics/overview?tz=UTC",

@@ -5,7 +5,7 @@ use super::*;
 #[test]
 fn every_analytics_answer_matches_query_on_the_files() {
     let scratch = Scratch::new("serve-parity");
-    let db = scratch.0.join("analytics.redb");
+    let db = scratch.db();
     let server = Serving::start(&["--db", arg(&db), "--claude-dir", arg(&samples())]);
     let status = server.wait_for_sync(i64::MIN, SYNC_TIMEOUT);
     assert_eq!(status["lastSyncStats"]["filesProcessed"], 14, "{status}");
@@ -59,8 +59,7 @@ fn every_analytics_answer_matches_query_on_the_files() {
 #[test]
 fn answers_after_appended_lines_match_query_on_the_files() {
     let scratch = Scratch::new("serve-appends");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let files = sample_files();
     let halves = |bytes: &[u8]| {
         let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();

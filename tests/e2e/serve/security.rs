@@ -5,8 +5,8 @@ use super::*;
 #[test]
 fn a_token_is_required_off_loopback() {
     let scratch = Scratch::new("serve-token");
-    let db = scratch.0.join("analytics.redb");
-    let claude = scratch.0.join("claude");
+    let db = scratch.db();
+    let claude = scratch.claude();
     scratch.write("claude/projects/-w-app/s1.jsonl", &corpus_file("s1", 0, "/w/app", 1, 8, None));
 
     // Off loopback without a token the server refuses to start.

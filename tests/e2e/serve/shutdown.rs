@@ -5,7 +5,7 @@ use super::*;
 #[test]
 fn sigterm_stops_the_server_gracefully() {
     let scratch = Scratch::new("serve-term");
-    let db = scratch.0.join("analytics.redb");
+    let db = scratch.db();
     let server = Serving::start(&["--db", arg(&db), "--claude-dir", arg(&samples())]);
     server.wait_for_sync(i64::MIN, SYNC_TIMEOUT);
     // An open event stream does not hold the shutdown up.
@@ -21,9 +21,9 @@ fn sigterm_stops_the_server_gracefully() {
 #[test]
 fn sigterm_during_a_sync_stops_promptly_and_loses_nothing() {
     let scratch = Scratch::new("serve-term-sync");
-    let claude = scratch.0.join("claude");
+    let claude = scratch.claude();
     generate(&claude, 80, 400);
-    let db = scratch.0.join("analytics.redb");
+    let db = scratch.db();
     let server = Serving::start(&["--db", arg(&db), "--claude-dir", arg(&claude)]);
     let status = poll(SYNC_TIMEOUT, || {
         let status = server.status();

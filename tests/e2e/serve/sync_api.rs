@@ -5,9 +5,9 @@ use super::*;
 #[test]
 fn sync_endpoints_conflicts_reset_and_dry_runs() {
     let scratch = Scratch::new("serve-sync");
-    let claude = scratch.0.join("claude");
+    let claude = scratch.claude();
     let corpus = generate(&claude, 120, 400);
-    let db = scratch.0.join("analytics.redb");
+    let db = scratch.db();
     let server = Serving::start(&["--db", arg(&db), "--claude-dir", arg(&claude), "--no-sync"]);
 
     let health = server.get("/api/health").data();
@@ -158,7 +158,7 @@ fn assert_pending(preview: &Value, files: usize) {
 #[test]
 fn errors_have_their_codes_and_refusals_their_status() {
     let scratch = Scratch::new("serve-errors");
-    let db = scratch.0.join("analytics.redb");
+    let db = scratch.db();
     let server = Serving::start(&["--db", arg(&db), "--claude-dir", arg(&samples()), "--retention-days", "36500"]);
     server.wait_for_sync(i64::MIN, SYNC_TIMEOUT);
     let stats = server.get("/api/sync/stats").data();

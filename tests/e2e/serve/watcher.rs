@@ -5,8 +5,7 @@ use super::*;
 #[test]
 fn the_watcher_keeps_the_api_current() {
     let scratch = Scratch::new("serve-watch");
-    let claude = scratch.0.join("claude");
-    let db = scratch.0.join("analytics.redb");
+    let (claude, db) = (scratch.claude(), scratch.db());
     let file = claude.join("projects/-w-app/s1.jsonl");
     scratch.write("claude/projects/-w-app/s1.jsonl", &format!("{}\n", response_line("s1", "a1", 1, 10)));
     let server = Serving::start(&["--db", arg(&db), "--claude-dir", arg(&claude)]);
