@@ -130,18 +130,18 @@ impl Writer {
                     self.known.insert(session.clone(), had);
                 }
             }
+            // The session the record with this key is stored under, if one is.
             let hash = self.hasher.hash_one(&key);
             let may_be_stored = self.written.as_ref().is_none_or(|written| written.contains(&hash));
-            // The stored record with this key, and the session it is stored under.
-            let stored = match may_be_stored {
-                true => match sessions.get(key.as_slice())?.map(|s| s.value().map(str::to_owned)) {
-                    Some(place) => table
-                        .get((place.as_deref(), key.as_slice()))?
-                        .map(|v| decode(v.value()).map(|old| (place, old)))
-                        .transpose()?,
-                    None => None,
-                },
-                false => None,
+            let place =
+                if may_be_stored { sessions.get(key.as_slice())?.map(|s| s.value().map(str::to_owned)) } else { None };
+            // That record, and the session.
+            let stored = match place {
+                Some(place) => table
+                    .get((place.as_deref(), key.as_slice()))?
+                    .map(|v| decode(v.value()).map(|old| (place, old)))
+                    .transpose()?,
+                None => None,
             };
             match stored {
                 Some((place, old)) => {
@@ -274,7 +274,7 @@ mod tests {
         ]
     }
 
-    /// Each session's stored records, encoded and sorted, and where each key is stored.
+    /// Each session's stored records, encoded and sorted.
     fn stored(store: &Store) -> Vec<(String, Vec<Vec<u8>>)> {
         ["s1", "s2"]
             .iter()
