@@ -1,14 +1,12 @@
 //! A validating JSON skimmer. It walks a line once, checks that it is well-formed JSON, and hands
 //! back the raw text of the values of a few chosen keys, so that only those small values are
-//! deserialized. Strings are skipped with SIMD searches for `"` and `\`, which is what makes long
-//! tool results and pasted files cheap: most bytes of a transcript are inside strings nobody
-//! needs.
+//! deserialized. Strings are skipped by searching for `"` and `\` (eight bytes at a time near
+//! the last stop, SIMD over long plain runs), which is what makes long tool results and pasted
+//! files cheap: most bytes of a transcript are inside strings nobody needs.
 //!
 //! Raw control characters inside strings are rejected, as JSON requires; a text without any (all
 //! that Claude Code writes) is told apart in one pass, so its strings are not checked byte by
 //! byte. Keys are compared as written, without unescaping.
-
-use memchr::Memchr2;
 
 /// Deepest nesting accepted (as serde_json's default).
 const MAX_DEPTH: u32 = 128;
@@ -165,17 +163,12 @@ impl<'a> Skim<'a> {
         }
     }
 
-    /// A string; returns its raw inner bytes (escapes as written). One searcher runs over the rest
-    /// of the line, so strings full of escapes (pasted code) do not restart it at every `\`.
+    /// A string; returns its raw inner bytes (escapes as written), validating each escape.
     fn string(&mut self) -> Result<&'a [u8], String> {
         self.expect(b'"')?;
         let start = self.pos;
-        let mut escaped_until = start;
-        for at in Memchr2::new(b'"', b'\\', &self.bytes[start..]) {
-            let at = start + at;
-            if at < escaped_until {
-                continue;
-            }
+        let mut from = start;
+        while let Some(at) = quote_or_backslash(self.bytes, from) {
             if self.bytes[at] == b'"' {
                 let raw = &self.bytes[start..at];
                 if let Some(control) = self.controls.then(|| raw.iter().position(|&b| b < 0x20)).flatten() {
@@ -197,7 +190,7 @@ impl<'a> Skim<'a> {
                 }
                 _ => return Err(self.error("invalid escape")),
             }
-            escaped_until = self.pos;
+            from = self.pos;
         }
         self.pos = self.bytes.len();
         Err(self.error("EOF while parsing a string"))
@@ -247,6 +240,27 @@ impl<'a> Skim<'a> {
         }
         Ok(())
     }
+}
+
+/// The first `"` or `\\` at or after `from`. Escapes come close together in code and tool
+/// output, so the first 32 bytes are searched eight at a time with integer arithmetic (a call
+/// into the SIMD search costs more than that); a longer plain run goes to memchr's SIMD search.
+/// A byte equal to the sought one is the lowest that `x - 1` borrows through after `x ^ sought`.
+fn quote_or_backslash(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & TOP;
+    let mut at = from;
+    for _ in 0..4 {
+        let Some(word) = bytes.get(at..at + 8) else { break };
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let found = zero_bytes(word ^ (ONES * u64::from(b'"'))) | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    memchr::memchr2(b'"', b'\\', bytes.get(at..)?).map(|i| at + i)
 }
 
 /// Whether any byte is below 0x20, eight bytes at a time: a byte below 0x20 is the only way
@@ -368,6 +382,26 @@ mod tests {
         let mut skim = Skim::new(r#"[ {"x":1} , "s", 2 ]"#);
         skim.elements(0, &mut |skim, depth| skim.skip(depth).map(|e| elements.push(e))).unwrap();
         assert_eq!(elements, [r#"{"x":1}"#, r#""s""#, "2"]);
+    }
+
+    #[test]
+    fn the_first_quote_or_backslash_is_found_from_any_start() {
+        // Every other byte value, and plain runs long enough for the SIMD search; then quotes and
+        // backslashes alone, side by side in one word, and far apart.
+        let mut text: Vec<u8> = (0..=255u8).filter(|&b| b != b'"' && b != b'\\').collect();
+        text.extend(std::iter::repeat_n(b'x', 100));
+        let plain = text.clone();
+        for at in [0, 3, 4, 70, 71, 72, 79, 80, 200, text.len() - 1] {
+            text.insert(at, if at % 2 == 0 { b'"' } else { b'\\' });
+        }
+        for text in [&plain, &text] {
+            for from in 0..=text.len() {
+                let naive = text[from..].iter().position(|&b| b == b'"' || b == b'\\').map(|i| from + i);
+                assert_eq!(quote_or_backslash(text, from), naive, "from {from}");
+            }
+        }
+        assert_eq!(quote_or_backslash(b"", 0), None);
+        assert_eq!(quote_or_backslash(b"abc", 4), None, "past the end");
     }
 
     #[test]
