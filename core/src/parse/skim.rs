@@ -404,6 +404,26 @@ mod tests {
         assert_eq!(quote_or_backslash(b"abc", 4), None, "past the end");
     }
 
+    proptest::proptest! {
+        /// Strings of escapes, quotes, backslashes and plain runs (short and past the SIMD search's
+        /// threshold) are accepted exactly when serde_json accepts them.
+        #[test]
+        fn strings_are_accepted_as_serde_json_accepts_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "plain text that runs past thirty-two bytes", "\"", "\\", "\\n", "\\\\",
+                    "\\\"", "\\u00e9", "\\uD83D\\uDE00", "\\u12", "\\x", "é", "😀", "\t", "\u{1}", "u", "0",
+                ]),
+                0..24,
+            )
+        ) {
+            let text = format!("{{\"a\":\"{}\",\"b\":1}}", pieces.concat());
+            let ours = object_fields(&text, ["b"]).is_ok();
+            let theirs = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
+            proptest::prop_assert_eq!(ours, theirs, "{}", text);
+        }
+    }
+
     #[test]
     fn control_characters_are_found_anywhere() {
         let clean: Vec<u8> = (0x20..=0xff).collect();
