@@ -9,6 +9,8 @@
 #                                                             (serve-memory.sh)
 #
 # The corpus goes to target/bench-corpus-<size> and is reused while its size and seed match.
+# ccusage, the one-shot commands and the first sync run interleaved (one of each per round), so
+# that the machine's drift falls on all of them alike; peak memory likewise.
 # Prints a markdown table of medians and ratios (also saved as target/bench-results-<size>.md).
 # Needs hyperfine, jq, /usr/bin/time, cargo and npm (for benches/peer, if not installed yet).
 set -euo pipefail
@@ -61,15 +63,19 @@ trap cleanup EXIT
 export CLAUDE_CONFIG_DIR="$corpus" TZ=UTC NO_COLOR=1
 hf() { hyperfine --style basic --shell=none --runs "$runs" "$@" >&2; }
 
-say "one-shot analysis: ccusage daily vs cc-analytics report daily / query overview"
-hf --warmup 1 --export-json "$work/oneshot.json" \
-  -n ccusage "$ccusage claude daily --offline --json" \
-  -n report "$bin report daily --json --claude-dir $corpus" \
-  -n query "$bin query --claude-dir $corpus /api/analytics/overview"
-
-say "first sync into an empty database"
-hf --warmup 1 --export-json "$work/first.json" --prepare "rm -f $work/first.redb" \
-  -n first "$bin sync --db $work/first.redb --claude-dir $corpus"
+# The machine drifts by 10-30% within an hour, so the commands compared run interleaved: each
+# round runs every one of them once, and the medians are over rounds.
+say "one-shot (ccusage daily, report daily, query overview) and first sync: $runs interleaved rounds after a warm-up round"
+round() {
+  hyperfine --style none --shell=none --runs 1 --export-json "$work/round-$1.json" \
+    --prepare "rm -f $work/first.redb" \
+    -n ccusage "$ccusage claude daily --offline --json" \
+    -n report "$bin report daily --json --claude-dir $corpus" \
+    -n query "$bin query --claude-dir $corpus /api/analytics/overview" \
+    -n first "$bin sync --db $work/first.redb --claude-dir $corpus" >&2
+}
+round warmup
+for i in $(seq "$runs"); do round "$i"; done
 
 say "sync with nothing changed"
 "$bin" sync --db "$work/db.redb" --claude-dir "$corpus" >/dev/null 2>&1
@@ -80,28 +86,41 @@ hf --warmup 1 --export-json "$work/append.json" \
   --prepare "$gen --append-to $grow --bytes 1MB --seed $seed" \
   -n append "$bin sync --db $work/db.redb --claude-dir $corpus"
 
-say "peak memory"
+say "peak memory: $runs interleaved rounds"
 peak() { /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1; cat "$work/rss"; }
-mem_ccusage=$(peak "$ccusage" claude daily --offline --json)
-mem_report=$(peak "$bin" report daily --json --claude-dir "$corpus")
-mem_query=$(peak "$bin" query --claude-dir "$corpus" /api/analytics/overview)
-rm -f "$work/first.redb"
-mem_sync=$(peak "$bin" sync --db "$work/first.redb" --claude-dir "$corpus")
+for i in $(seq "$runs"); do
+  echo "ccusage $(peak "$ccusage" claude daily --offline --json)"
+  echo "report $(peak "$bin" report daily --json --claude-dir "$corpus")"
+  echo "query $(peak "$bin" query --claude-dir "$corpus" /api/analytics/overview)"
+  rm -f "$work/first.redb"
+  echo "first $(peak "$bin" sync --db "$work/first.redb" --claude-dir "$corpus")"
+done >"$work/peaks"
+# Median peak (KiB) of one command over the rounds.
+peak_median() { awk -v n="$1" '$1 == n {print $2}' "$work/peaks" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+mem_ccusage=$(peak_median ccusage)
+mem_report=$(peak_median report)
+mem_query=$(peak_median query)
+mem_sync=$(peak_median first)
 
-# Seconds of one measurement: median, or user+system CPU (mean) for per-core throughput.
+# Seconds of one measurement: median, or user+system CPU (mean) for per-core throughput; of a
+# hyperfine export, or over the interleaved rounds.
 median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median' "$work/$1.json"; }
-cpu() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .user + .system' "$work/$1.json"; }
-t_ccusage=$(median oneshot ccusage)
-t_report=$(median oneshot report)
-t_query=$(median oneshot query)
-t_first=$(median first first)
+rounds() { jq -s "$1" "$work"/round-[0-9]*.json; }
+round_median() {
+  rounds "[.[].results[] | select(.command == \"$1\") | .mean] | sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end"
+}
+cpu() { rounds "[.[].results[] | select(.command == \"$1\") | .user + .system] | add / length"; }
+t_ccusage=$(round_median ccusage)
+t_report=$(round_median report)
+t_query=$(round_median query)
+t_first=$(round_median first)
 t_nochange=$(median nochange nochange)
 t_append=$(median append append)
 
 awk -v bytes="$bytes" -v files="$files" -v size="$size" -v seed="$seed" -v runs="$runs" \
   -v cpu_model="$(lscpu | sed -n 's/^Model name: *//p' | head -1)" -v cores="$(nproc)" \
   -v tc="$t_ccusage" -v tr="$t_report" -v tq="$t_query" -v tf="$t_first" -v tn="$t_nochange" -v ta="$t_append" \
-  -v cc="$(cpu oneshot ccusage)" -v cr="$(cpu oneshot report)" -v cq="$(cpu oneshot query)" \
+  -v cc="$(cpu ccusage)" -v cr="$(cpu report)" -v cq="$(cpu query)" \
   -v mc="$mem_ccusage" -v mr="$mem_report" -v mq="$mem_query" -v ms="$mem_sync" '
 function t(s) { return s < 1 ? sprintf("%.1f ms", s * 1000) : sprintf("%.2f s", s) }
 function mb(kb) { return sprintf("%.0f MB", kb / 1024) }
@@ -109,8 +128,8 @@ function faster(a, b) { return a >= b ? sprintf("%.1fx faster", a / b) : sprintf
 function less(a, b) { return b <= a ? sprintf("%.2fx (%.1fx less)", b / a, a / b) : sprintf("%.2fx (%.1fx more)", b / a, b / a) }
 function rate(s) { return sprintf("%.0f MB/s", bytes / 1e6 / s) }
 BEGIN {
-  printf "Corpus: %s (seed %s): %.1f MB in %d transcript files. Machine: %s, %d cores. Medians of %d runs after a warm-up.\n\n",
-    size, seed, bytes / 1e6, files, cpu_model, cores, runs
+  printf "Corpus: %s (seed %s): %.1f MB in %d transcript files. Machine: %s, %d cores. Medians of %d interleaved rounds after a warm-up round (each round runs every compared command once); peak memory: median of %d interleaved runs.\n\n",
+    size, seed, bytes / 1e6, files, cpu_model, cores, runs, runs
   print "| measurement | ccusage 20.0.24 | cc-analytics | ratio |"
   print "| --- | --- | --- | --- |"
   printf "| one-shot: `ccusage claude daily` vs `report daily --json` | %s | %s | %s |\n", t(tc), t(tr), faster(tc, tr)
