@@ -242,10 +242,11 @@ impl<'a> Skim<'a> {
     }
 }
 
-/// The first `"` or `\\` at or after `from`. Escapes come close together in code and tool
+/// The first `"` or `\` at or after `from`. Escapes come close together in code and tool
 /// output, so the first 32 bytes are searched eight at a time with integer arithmetic (a call
 /// into the SIMD search costs more than that); a longer plain run goes to memchr's SIMD search.
-/// A byte equal to the sought one is the lowest that `x - 1` borrows through after `x ^ sought`.
+/// In a word `w`, the bytes equal to `b` are the zero bytes of `w ^ b`; `zero_bytes` flags the
+/// lowest zero byte exactly (a byte above it may be flagged falsely), which is the one wanted.
 fn quote_or_backslash(bytes: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const TOP: u64 = 0x8080_8080_8080_8080;

@@ -61,6 +61,8 @@ impl Changes {
 /// next batch while the previous one is being written.
 pub struct Prepared(Vec<Entry>);
 
+/// One record: its key, the session it is stored under, whether it is a message (a user line or
+/// a response), and its encoded form.
 struct Entry {
     key: Vec<u8>,
     session: Option<String>,
