@@ -37,4 +37,4 @@ pub use ingest::{
 };
 pub use parse::{Block, Content, Line, LineKind, Message, parse_line};
 pub use pricing::{PriceTable, PricingError};
-pub use query::{Conversations, QueryContext, Reply, answer, answer_with, capture_for, is_analytics};
+pub use query::{Conversations, QueryContext, Reply, answer, answer_with, capture_for, is_analytics, reads_clock};

@@ -1,9 +1,9 @@
 //! Property tests of the core's order independence, storage idempotence, session-by-session
-//! index updates and totals, on random small sets of transcript files generated from a grammar of
-//! realistic lines: user prompts and tool results, multi-line responses (growing `output_tokens`
-//! under one `message.id` and `requestId`), sidechains inline and in both sub-agent file layouts,
-//! replays across files, side-question replays, `<synthetic>` lines, compactions, summaries,
-//! titles, `progress` lines with nested usage, and malformed lines.
+//! index updates, totals and which answers read the clock, on random small sets of transcript
+//! files generated from a grammar of realistic lines: user prompts and tool results, multi-line
+//! responses (growing `output_tokens` under one `message.id` and `requestId`), sidechains inline
+//! and in both sub-agent file layouts, replays across files, side-question replays, `<synthetic>`
+//! lines, compactions, summaries, titles, `progress` lines with nested usage, and malformed lines.
 //!
 //! Each property runs a modest number of cases; `PROPTEST_CASES` raises it for a longer hunt.
 
@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use cc_analytics_core::{
     Analyzer, Dataset, DatasetBuilder, Links, MessageCapture, PriceTable, QueryContext, Record, RecordSet, answer,
-    chrono_tz, with_sessions_rebuilt,
+    chrono_tz, reads_clock, with_sessions_rebuilt,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -412,7 +412,12 @@ const ENDPOINTS: [&str; 10] = [
 /// `(target, status, body)` of every endpoint under several filters, and of every session's
 /// detail.
 fn answers(data: &Dataset) -> Vec<(String, u16, String)> {
-    let context = QueryContext { now: NOW, default_zone: chrono_tz::UTC };
+    answers_at(data, NOW)
+}
+
+/// [`answers`] with the clock at `now`.
+fn answers_at(data: &Dataset, now: i64) -> Vec<(String, u16, String)> {
+    let context = QueryContext { now, default_zone: chrono_tz::UTC };
     let mut targets = Vec::new();
     for query in QUERIES {
         for endpoint in ENDPOINTS {
@@ -615,6 +620,18 @@ proptest! {
             prop_assert_eq!(&sessions["pagination"]["total"], &overview["totalSessions"], "{}: sessions", query);
             let projects = rows(&get("projects"));
             prop_assert_eq!(sum_u(&projects, "sessions"), overview["totalSessions"].as_u64().unwrap(), "{}: projects", query);
+        }
+    }
+
+    /// (vi) Only the targets that say they read the clock answer differently at another time, so
+    /// the host may keep every other reply for as long as its data.
+    #[test]
+    fn only_clock_reading_targets_depend_on_the_clock(files in history(), later in 0i64..30 * 86_400_000) {
+        let data = dataset(&files);
+        for ((target, status, body), (_, status_then, body_then)) in answers_at(&data, NOW).into_iter().zip(answers_at(&data, NOW + later)) {
+            if !reads_clock(&target) {
+                prop_assert_eq!((status, &body), (status_then, &body_then), "{}", target);
+            }
         }
     }
 }

@@ -91,6 +91,14 @@ pub fn is_analytics(target: &str) -> bool {
     target.split('?').next().is_some_and(|path| path.starts_with(ANALYTICS))
 }
 
+/// Whether the answer to `target` reads the caller's clock: only the 5-hour blocks do (which
+/// block is active, its burn rate and projection). Any other answer depends on the data and the
+/// target alone, so it holds for as long as the data does.
+pub fn reads_clock(target: &str) -> bool {
+    let path = target.split('?').next().unwrap_or_default();
+    path.strip_prefix(ANALYTICS).is_some_and(|endpoint| endpoint.trim_end_matches('/') == "blocks")
+}
+
 /// What an analysis must keep of the conversations to answer `target`: only session detail
 /// needs them, and only for its one session.
 pub fn capture_for(target: &str) -> MessageCapture {

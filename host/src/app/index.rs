@@ -13,10 +13,16 @@ use cc_analytics_core::{
 
 use crate::store::{Changes, Store, StoreError};
 
-/// Most replies kept for one second.
+/// Most replies kept for an index, and most kept for one second.
 const MAX_REPLIES: usize = 64;
 /// Larger bodies (big pages, exports) are answered but not kept.
 const MAX_KEPT_BODY: usize = 256 << 10;
+
+/// Whether a reply is kept for the next requests: not a large body, nor a server error (a
+/// database that could not be read may be readable at the next request).
+fn keeps(reply: &Reply) -> bool {
+    reply.body.len() <= MAX_KEPT_BODY && reply.status < 500
+}
 
 /// A consistent view of the stored data.
 #[derive(Debug, Default)]
@@ -28,7 +34,7 @@ pub struct Index {
     /// What links the stored records across sessions, until the update that succeeds this
     /// index takes it (an index without it is succeeded by a full build).
     links: Mutex<Option<Links>>,
-    /// Replies computed from this index during the current second.
+    /// Replies computed from this index (see [`Replies`]).
     pub replies: Replies,
 }
 
@@ -79,12 +85,22 @@ impl Index {
     }
 }
 
-/// The replies of one second, by request target, and those computed ahead for the next second.
+/// How long a reply holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// As long as its index: the answer reads no clock (see the core's `reads_clock`).
+    Index,
+    /// One second of the clock (the 5-hour blocks, which tell the active one).
+    Second(i64),
+}
+
+/// The replies computed from one index, by request target: those that read no clock for as long
+/// as the index, the others for their second, with those computed ahead for the next second.
 /// The data cannot change under an index, and the clock is read to the second, so a request
-/// repeated within that second has the same answer: it is computed once, and identical requests
-/// arriving meanwhile wait for that one computation instead of repeating it. A target asked for
-/// again within its second is hot: its reply for the next second is handed out to be computed
-/// ahead, so its requests do not wait when the clock turns.
+/// repeated within its reply's span has the same answer: it is computed once, and identical
+/// requests arriving meanwhile wait for that one computation instead of repeating it. A target
+/// that reads the clock and is asked for again within its second is hot: its reply for the next
+/// second is handed out to be computed ahead, so its requests do not wait when the clock turns.
 #[derive(Debug, Default)]
 pub struct Replies {
     kept: Mutex<Kept>,
@@ -92,14 +108,24 @@ pub struct Replies {
 
 #[derive(Debug, Default)]
 struct Kept {
+    lasting: HashMap<String, Cell>,
     second: i64,
     current: HashMap<String, Cell>,
     next: HashMap<String, Cell>,
 }
 
 impl Kept {
-    /// Moves the kept replies on to `second`; false for the second just passed (a request that
-    /// read the clock as it turned), which is answered without keeping anything.
+    /// The replies kept for `span`, the second's after moving them on to it; none for the second
+    /// just passed (a request that read the clock as it turned), which is answered without
+    /// keeping anything.
+    fn of(&mut self, span: Span) -> Option<&mut HashMap<String, Cell>> {
+        match span {
+            Span::Index => Some(&mut self.lasting),
+            Span::Second(second) => self.advance(second).then_some(&mut self.current),
+        }
+    }
+
+    /// Moves the kept replies on to `second`; false for the second just passed.
     fn advance(&mut self, second: i64) -> bool {
         if second == self.second + 1 {
             self.current = std::mem::take(&mut self.next);
@@ -138,40 +164,48 @@ pub struct Answered {
 }
 
 impl Replies {
-    /// The reply to `target` at `second`, computed by `answer` unless already known.
-    pub fn get(&self, second: i64, target: &str, answer: impl FnOnce() -> Reply) -> Answered {
+    /// The reply to `target` for `span`, computed by `answer` unless already known.
+    pub fn get(&self, span: Span, target: &str, answer: impl FnOnce() -> Reply) -> Answered {
         let (cell, hit) = {
             let mut kept = self.kept.lock().expect("replies lock");
-            if !kept.advance(second) {
+            let Some(replies) = kept.of(span) else {
                 return Answered { reply: Arc::new(answer()), ahead: None };
+            };
+            if replies.len() >= MAX_REPLIES && !replies.contains_key(target) {
+                replies.clear();
             }
-            if kept.current.len() >= MAX_REPLIES && !kept.current.contains_key(target) {
-                kept.current.clear();
-            }
-            let hit = kept.current.contains_key(target);
-            (kept.current.entry(target.to_owned()).or_default().clone(), hit)
+            let hit = replies.contains_key(target);
+            (replies.entry(target.to_owned()).or_default().clone(), hit)
         };
         let reply = cell.get_or_init(|| Arc::new(answer())).clone();
         let mut kept = self.kept.lock().expect("replies lock");
-        if reply.body.len() > MAX_KEPT_BODY {
-            if kept.current.get(target).is_some_and(|k| Arc::ptr_eq(k, &cell)) {
-                kept.current.remove(target);
+        if !keeps(&reply) {
+            let replies = match span {
+                Span::Index => &mut kept.lasting,
+                Span::Second(_) => &mut kept.current,
+            };
+            if replies.get(target).is_some_and(|k| Arc::ptr_eq(k, &cell)) {
+                replies.remove(target);
             }
             return Answered { reply, ahead: None };
         }
-        let ahead = if hit && kept.second == second { kept.ahead(target) } else { None };
+        let ahead = match span {
+            Span::Second(second) if hit && kept.second == second => kept.ahead(target),
+            _ => None,
+        };
         Answered { reply, ahead }
     }
 
-    /// The reply to `target` at `second` if it has been computed (never waits for one being
+    /// The reply to `target` for `span` if it has been computed (never waits for one being
     /// computed).
-    pub fn ready(&self, second: i64, target: &str) -> Option<Answered> {
+    pub fn ready(&self, span: Span, target: &str) -> Option<Answered> {
         let mut kept = self.kept.try_lock().ok()?;
-        if !kept.advance(second) {
-            return None;
-        }
-        let reply = kept.current.get(target)?.get()?.clone();
-        Some(Answered { reply, ahead: kept.ahead(target) })
+        let reply = kept.of(span)?.get(target)?.get()?.clone();
+        let ahead = match span {
+            Span::Index => None,
+            Span::Second(_) => kept.ahead(target),
+        };
+        Some(Answered { reply, ahead })
     }
 }
 
@@ -202,70 +236,115 @@ mod tests {
         Reply { status: 200, content_type: "application/json", headers: Vec::new(), body }
     }
 
+    /// Answers that count how many were computed.
+    #[derive(Default)]
+    struct Computed(AtomicUsize);
+
+    impl Computed {
+        fn answer(&self, body: &str) -> Reply {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            reply(body.to_owned())
+        }
+
+        fn count(&self) -> usize {
+            self.0.load(Ordering::SeqCst)
+        }
+    }
+
     #[test]
     fn a_reply_is_computed_once_per_second_and_target() {
         let replies = Replies::default();
-        let computed = AtomicUsize::new(0);
-        let answer = |body: &str| {
-            computed.fetch_add(1, Ordering::SeqCst);
-            reply(body.to_owned())
-        };
-        assert_eq!(replies.get(7, "/a", || answer("a1")).reply.body, "a1");
-        assert_eq!(replies.get(7, "/a", || answer("a2")).reply.body, "a1");
-        assert_eq!(replies.get(7, "/b", || answer("b1")).reply.body, "b1");
-        assert_eq!(computed.load(Ordering::SeqCst), 2);
-        assert_eq!(replies.ready(7, "/b").map(|r| r.reply.body.clone()), Some("b1".to_owned()));
-        assert!(replies.ready(7, "/c").is_none());
-        assert!(replies.ready(8, "/b").is_none(), "a reply is only ready in its own second");
-        assert_eq!(replies.get(8, "/a", || answer("a3")).reply.body, "a3", "a new second computes again");
-        assert_eq!(computed.load(Ordering::SeqCst), 3);
-        assert_eq!(replies.get(7, "/a", || answer("a4")).reply.body, "a4", "a late request is answered");
-        assert_eq!(replies.get(8, "/a", || answer("a5")).reply.body, "a3", "and keeps nothing");
+        let computed = Computed::default();
+        assert_eq!(replies.get(Span::Second(7), "/a", || computed.answer("a1")).reply.body, "a1");
+        assert_eq!(replies.get(Span::Second(7), "/a", || computed.answer("a2")).reply.body, "a1");
+        assert_eq!(replies.get(Span::Second(7), "/b", || computed.answer("b1")).reply.body, "b1");
+        assert_eq!(computed.count(), 2);
+        assert_eq!(replies.ready(Span::Second(7), "/b").map(|r| r.reply.body.clone()), Some("b1".to_owned()));
+        assert!(replies.ready(Span::Second(7), "/c").is_none());
+        assert!(replies.ready(Span::Second(8), "/b").is_none(), "a reply is only ready in its own second");
+        assert_eq!(
+            replies.get(Span::Second(8), "/a", || computed.answer("a3")).reply.body,
+            "a3",
+            "a new second computes again"
+        );
+        assert_eq!(computed.count(), 3);
+        assert_eq!(
+            replies.get(Span::Second(7), "/a", || computed.answer("a4")).reply.body,
+            "a4",
+            "a late request is answered"
+        );
+        assert_eq!(replies.get(Span::Second(8), "/a", || computed.answer("a5")).reply.body, "a3", "and keeps nothing");
+    }
+
+    #[test]
+    fn a_reply_that_reads_no_clock_is_kept_for_the_index() {
+        let replies = Replies::default();
+        let computed = Computed::default();
+        assert_eq!(replies.get(Span::Index, "/a", || computed.answer("a1")).reply.body, "a1");
+        assert_eq!(replies.get(Span::Second(7), "/b", || computed.answer("b1")).reply.body, "b1");
+        assert_eq!(
+            replies.get(Span::Second(9), "/b", || computed.answer("b2")).reply.body,
+            "b2",
+            "a new second computes again"
+        );
+        let again = replies.get(Span::Index, "/a", || computed.answer("a2"));
+        assert_eq!(again.reply.body, "a1", "kept whatever the second");
+        assert!(again.ahead.is_none(), "nothing to compute ahead");
+        let ready = replies.ready(Span::Index, "/a").expect("kept");
+        assert_eq!(ready.reply.body, "a1");
+        assert!(ready.ahead.is_none());
+        assert!(replies.ready(Span::Index, "/b").is_none(), "a second's reply is not the index's");
+        assert_eq!(computed.count(), 3);
     }
 
     #[test]
     fn a_hot_target_is_computed_ahead_once() {
         let replies = Replies::default();
-        let first = replies.get(3, "/hot", || reply("3".to_owned()));
+        let first = replies.get(Span::Second(3), "/hot", || reply("3".to_owned()));
         assert!(first.ahead.is_none(), "one request is not hot");
-        let again = replies.get(3, "/hot", || unreachable!());
+        let again = replies.get(Span::Second(3), "/hot", || unreachable!());
         let ahead = again.ahead.expect("asked again within its second");
-        assert!(replies.ready(3, "/hot").expect("kept").ahead.is_none(), "handed out once");
-        assert!(replies.ready(4, "/hot").is_none(), "not computed yet");
+        assert!(replies.ready(Span::Second(3), "/hot").expect("kept").ahead.is_none(), "handed out once");
+        assert!(replies.ready(Span::Second(4), "/hot").is_none(), "not computed yet");
         ahead.set(Arc::new(reply("4".to_owned()))).unwrap();
-        let next = replies.ready(4, "/hot").expect("computed ahead");
+        let next = replies.ready(Span::Second(4), "/hot").expect("computed ahead");
         assert_eq!(next.reply.body, "4");
         assert!(next.ahead.is_some(), "still hot: the second after is handed out");
-        assert!(replies.ready(6, "/hot").is_none(), "a skipped second keeps nothing");
+        assert!(replies.ready(Span::Second(6), "/hot").is_none(), "a skipped second keeps nothing");
     }
 
     #[test]
     fn concurrent_identical_requests_share_one_computation() {
         let replies = Replies::default();
-        let computed = AtomicUsize::new(0);
+        let computed = Computed::default();
         std::thread::scope(|scope| {
             for _ in 0..8 {
                 scope.spawn(|| {
-                    replies.get(1, "/slow", || {
-                        computed.fetch_add(1, Ordering::SeqCst);
+                    replies.get(Span::Second(1), "/slow", || {
                         std::thread::sleep(std::time::Duration::from_millis(50));
-                        reply("done".to_owned())
+                        computed.answer("done")
                     })
                 });
             }
         });
-        assert_eq!(computed.load(Ordering::SeqCst), 1);
+        assert_eq!(computed.count(), 1);
     }
 
     #[test]
-    fn large_bodies_and_many_targets_are_not_kept() {
+    fn large_bodies_server_errors_and_many_targets_are_not_kept() {
         let replies = Replies::default();
         let big = "x".repeat(MAX_KEPT_BODY + 1);
-        replies.get(1, "/export", || reply(big.clone()));
-        assert_eq!(replies.get(1, "/export", || reply("again".to_owned())).reply.body, "again");
-        for i in 0..=MAX_REPLIES {
-            replies.get(1, &format!("/t{i}"), || reply(String::new()));
+        let failed = Reply { status: 500, ..reply("failed".to_owned()) };
+        for span in [Span::Index, Span::Second(1)] {
+            replies.get(span, "/export", || reply(big.clone()));
+            assert_eq!(replies.get(span, "/export", || reply("again".to_owned())).reply.body, "again");
+            replies.get(span, "/sessions/a", || failed.clone());
+            assert_eq!(replies.get(span, "/sessions/a", || reply("read".to_owned())).reply.body, "read");
+            for i in 0..=MAX_REPLIES {
+                replies.get(span, &format!("/t{i}"), || reply(String::new()));
+            }
         }
-        assert!(replies.kept.lock().unwrap().current.len() <= MAX_REPLIES);
+        let kept = replies.kept.lock().unwrap();
+        assert!(kept.lasting.len() <= MAX_REPLIES && kept.current.len() <= MAX_REPLIES);
     }
 }

@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use cc_analytics_core::api::{DatabaseStats, SyncPreview, SyncRequest, SyncStatus};
 use cc_analytics_core::chrono_tz::Tz;
-use cc_analytics_core::{ApiError, PriceTable, QueryContext, Reply, answer_with};
+use cc_analytics_core::{ApiError, PriceTable, QueryContext, Reply, answer_with, reads_clock};
 use tokio::sync::broadcast;
 
 pub use index::Index;
-use index::StoredConversations;
+use index::{Span, StoredConversations};
 use runs::{LastRun, human_size, now_ms};
 
 use crate::server::backend::{Backend, Event};
@@ -103,32 +103,37 @@ impl App {
         Ok(index)
     }
 
-    /// Answers an analytics request from the index (conversations from the database), with the
-    /// clock read to the second: replies are kept for that second (see [`index::Replies`]).
+    /// Answers an analytics request from the index (conversations from the database). A reply
+    /// is kept for as long as the index, or for its second of the clock when it reads the clock
+    /// (see [`index::Replies`]).
     pub fn analytics(&self, target: &str) -> Arc<Reply> {
         let index = match self.index_or_error() {
             Ok(index) => index,
             Err(reply) => return Arc::new(reply),
         };
-        let second = now_ms().div_euclid(1000);
-        let answered = index.replies.get(second, target, || self.answer_in(&index, target, second));
-        self.compute_ahead(&index, target, second, answered.ahead);
+        let span = span_of(target);
+        let answered = index.replies.get(span, target, || self.answer_in(&index, target, span));
+        self.compute_ahead(&index, target, span, answered.ahead);
         answered.reply
     }
 
-    /// Answers `target` with the clock at the start of `second`.
-    fn answer_in(&self, index: &Index, target: &str, second: i64) -> Reply {
-        let context = QueryContext { now: second * 1000, default_zone: self.settings.zone };
-        self.answer(index, target, &context)
+    /// Answers `target` for `span`: with the clock at the start of its second, or as it is now
+    /// for an answer that does not read it.
+    fn answer_in(&self, index: &Index, target: &str, span: Span) -> Reply {
+        let now = match span {
+            Span::Index => now_ms(),
+            Span::Second(second) => second * 1000,
+        };
+        self.answer(index, target, &QueryContext { now, default_zone: self.settings.zone })
     }
 
-    /// Fills `ahead`, the cell of `target` for the second after `second`, on a thread of its own.
+    /// Fills `ahead`, the cell of `target` for the second after `span`'s, on a thread of its own.
     /// Should that thread not start, the first request of that second computes the reply.
-    fn compute_ahead(&self, index: &Arc<Index>, target: &str, second: i64, ahead: Option<index::Cell>) {
-        let (Some(cell), Some(app)) = (ahead, self.me.upgrade()) else { return };
+    fn compute_ahead(&self, index: &Arc<Index>, target: &str, span: Span, ahead: Option<index::Cell>) {
+        let (Some(cell), Some(app), Span::Second(second)) = (ahead, self.me.upgrade(), span) else { return };
         let (index, target) = (index.clone(), target.to_owned());
         let _ = std::thread::Builder::new().name("reply-ahead".into()).spawn(move || {
-            cell.get_or_init(|| Arc::new(app.answer_in(&index, &target, second + 1)));
+            cell.get_or_init(|| Arc::new(app.answer_in(&index, &target, Span::Second(second + 1))));
         });
     }
 
@@ -336,9 +341,9 @@ impl Backend for App {
 
     fn analytics_ready(&self, target: &str) -> Option<Arc<Reply>> {
         let index = self.index.try_read().ok()?.as_ref()?.clone();
-        let second = now_ms().div_euclid(1000);
-        let answered = index.replies.ready(second, target)?;
-        self.compute_ahead(&index, target, second, answered.ahead);
+        let span = span_of(target);
+        let answered = index.replies.ready(span, target)?;
+        self.compute_ahead(&index, target, span, answered.ahead);
         Some(answered.reply)
     }
 
@@ -376,4 +381,10 @@ impl Backend for App {
 fn database(error: StoreError) -> ApiError {
     tracing::error!(%error, "storage failed");
     ApiError::Database(format!("The database could not complete the request: {}", error.cause()))
+}
+
+/// How long the reply to `target` asked for now holds: as long as the index, or this second of
+/// the clock for an answer that reads it.
+fn span_of(target: &str) -> Span {
+    if reads_clock(target) { Span::Second(now_ms().div_euclid(1000)) } else { Span::Index }
 }
