@@ -284,6 +284,18 @@ impl App {
         if options.dry_run {
             return Ok(report);
         }
+        if let Err(error) = self.refresh(before, &report) {
+            // The sync is committed but the index may not show it: the next request loads one.
+            *self.index.write().expect("index lock") = None;
+            let _ = self.events.send(Event::DataChanged);
+            return Err(error);
+        }
+        Ok(report)
+    }
+
+    /// Brings the index up to the data a committed sync left (`before` is the index as it was
+    /// before), purges expired sessions, and tells live clients when anything changed.
+    fn refresh(&self, before: Option<Arc<Index>>, report: &SyncReport) -> Result<(), StoreError> {
         let prices = &self.settings.prices;
         let mut changed = !report.changes.is_empty();
         // An index of the data as it is now, once one was made.
@@ -323,7 +335,7 @@ impl App {
             }
             let _ = self.events.send(Event::DataChanged);
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Sends a `sync-progress` event every quarter second until `finished` hangs up.

@@ -54,8 +54,8 @@ fn every_analytics_answer_matches_query_on_the_files() {
 
 /// Syncs that add lines to the real samples: first half of every transcript, then the rest of
 /// one transcript per sync (the index brought up to date by rebuilding the sessions a sync
-/// changed, or in full when a change reaches other sessions). After each sync the answers are
-/// what `query` says of the files.
+/// changed, or in full when a change reaches other sessions). After each sync the answers,
+/// replies asked for before it included, are what `query` says of the files.
 #[test]
 fn answers_after_appended_lines_match_query_on_the_files() {
     let scratch = Scratch::new("serve-appends");
@@ -85,11 +85,16 @@ fn answers_after_appended_lines_match_query_on_the_files() {
     };
     same(&ANALYTICS, "the first halves");
     for (relative, bytes) in files.iter().filter(|(relative, _)| is_transcript(relative)) {
+        // The transcript's session, asked for before the sync: its kept reply must not outlive it.
+        let detail = format!("/api/analytics/sessions/{}?tz=UTC", relative.file_stem().unwrap().to_str().unwrap());
+        server.get(&detail);
         append(relative, &halves(bytes).1);
         let asked = now_ms();
         poll(SYNC_TIMEOUT, || (server.post("/api/sync/run", "").status == 202).then_some(()));
         server.wait_for_sync(asked, SYNC_TIMEOUT);
-        same(&ANALYTICS[..5], &format!("the rest of {}", relative.display()));
+        let after = format!("the rest of {}", relative.display());
+        same(&ANALYTICS[..5], &after);
+        same(&[detail.as_str()], &after);
     }
     same(&ANALYTICS, "every line");
 }
