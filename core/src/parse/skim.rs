@@ -1,7 +1,7 @@
 //! A validating JSON skimmer. It walks a line once, checks that it is well-formed JSON, and hands
 //! back the raw text of the values of a few chosen keys, so that only those small values are
-//! deserialized. Strings are skipped by searching for `"` and `\` (eight bytes at a time near
-//! the last stop, SIMD over long plain runs), which is what makes long tool results and pasted
+//! deserialized. Strings are skipped by searching for `"` and `\` (the next 32 bytes eight at a
+//! time, then SIMD over a longer plain run), which is what makes long tool results and pasted
 //! files cheap: most bytes of a transcript are inside strings nobody needs.
 //!
 //! Raw control characters inside strings are rejected, as JSON requires; a text without any (all
