@@ -17,6 +17,8 @@ use crate::store::{Changes, Store, StoreError};
 const MAX_REPLIES: usize = 64;
 /// Larger bodies (big pages, exports) are answered but not kept.
 const MAX_KEPT_BODY: usize = 256 << 10;
+/// Most bytes of bodies kept for an index.
+const MAX_KEPT_BYTES: usize = 4 << 20;
 
 /// Whether a reply is kept for the next requests: not a large body, nor a server error (a
 /// database that could not be read may be readable at the next request).
@@ -108,21 +110,97 @@ pub struct Replies {
 
 #[derive(Debug, Default)]
 struct Kept {
-    lasting: HashMap<String, Cell>,
+    lasting: Lasting,
     second: i64,
     current: HashMap<String, Cell>,
     next: HashMap<String, Cell>,
 }
 
-impl Kept {
-    /// The replies kept for `span`, the second's after moving them on to it; none for the second
-    /// just passed (a request that read the clock as it turned), which is answered without
-    /// keeping anything.
-    fn of(&mut self, span: Span) -> Option<&mut HashMap<String, Cell>> {
-        match span {
-            Span::Index => Some(&mut self.lasting),
-            Span::Second(second) => self.advance(second).then_some(&mut self.current),
+/// The replies kept for the index's life: at most [`MAX_REPLIES`] and [`MAX_KEPT_BYTES`] of
+/// bodies, the one asked for least recently going first.
+#[derive(Debug, Default)]
+struct Lasting {
+    replies: HashMap<String, Lasted>,
+    /// Bytes of the bodies computed and kept.
+    bytes: usize,
+    /// Counts the requests, to tell which reply was asked for least recently.
+    asked: u64,
+}
+
+#[derive(Debug)]
+struct Lasted {
+    cell: Cell,
+    /// The `asked` count when it was last asked for.
+    last_asked: u64,
+    /// Its body's length, once computed and kept.
+    bytes: usize,
+}
+
+impl Lasting {
+    /// The cell of `target`, and whether it was already kept.
+    fn cell(&mut self, target: &str) -> (Cell, bool) {
+        self.asked += 1;
+        if let Some(kept) = self.replies.get_mut(target) {
+            kept.last_asked = self.asked;
+            return (kept.cell.clone(), true);
         }
+        if self.replies.len() >= MAX_REPLIES {
+            self.forget_oldest(target);
+        }
+        let cell = Cell::default();
+        self.replies.insert(target.to_owned(), Lasted { cell: cell.clone(), last_asked: self.asked, bytes: 0 });
+        (cell, false)
+    }
+
+    /// The reply to `target`, if computed.
+    fn ready(&mut self, target: &str) -> Option<Arc<Reply>> {
+        let kept = self.replies.get_mut(target)?;
+        let reply = kept.cell.get()?.clone();
+        self.asked += 1;
+        kept.last_asked = self.asked;
+        Some(reply)
+    }
+
+    /// Counts the reply `cell` now holds for `target`, dropping others while the bodies exceed
+    /// [`MAX_KEPT_BYTES`]; or forgets it when it is not to be kept.
+    fn settle(&mut self, target: &str, cell: &Cell, reply: &Reply) {
+        let Some(kept) = self.replies.get_mut(target).filter(|kept| Arc::ptr_eq(&kept.cell, cell)) else {
+            return;
+        };
+        if !keeps(reply) {
+            let bytes = kept.bytes;
+            self.replies.remove(target);
+            self.bytes -= bytes;
+            return;
+        }
+        if kept.bytes == 0 {
+            kept.bytes = reply.body.len();
+            self.bytes += kept.bytes;
+        }
+        while self.bytes > MAX_KEPT_BYTES && self.forget_oldest(target) {}
+    }
+
+    /// Forgets the reply asked for least recently, other than `target`'s; false if there is none.
+    fn forget_oldest(&mut self, target: &str) -> bool {
+        let oldest = self
+            .replies
+            .iter()
+            .filter(|(kept_target, _)| kept_target.as_str() != target)
+            .min_by_key(|(_, kept)| kept.last_asked)
+            .map(|(kept_target, _)| kept_target.clone());
+        let Some(kept) = oldest.and_then(|oldest| self.replies.remove(&oldest)) else {
+            return false;
+        };
+        self.bytes -= kept.bytes;
+        true
+    }
+}
+
+impl Kept {
+    /// The second's replies after moving them on to `second`; none for the second just passed (a
+    /// request that read the clock as it turned), which is answered without keeping anything.
+    fn of_second(&mut self, second: i64) -> Option<&mut HashMap<String, Cell>> {
+        self.advance(second).then_some(&mut self.current)
     }
 
     /// Moves the kept replies on to `second`; false for the second just passed.
@@ -168,30 +246,35 @@ impl Replies {
     pub fn get(&self, span: Span, target: &str, answer: impl FnOnce() -> Reply) -> Answered {
         let (cell, hit) = {
             let mut kept = self.kept.lock().expect("replies lock");
-            let Some(replies) = kept.of(span) else {
-                return Answered { reply: Arc::new(answer()), ahead: None };
-            };
-            if replies.len() >= MAX_REPLIES && !replies.contains_key(target) {
-                replies.clear();
+            match span {
+                Span::Index => kept.lasting.cell(target),
+                Span::Second(second) => {
+                    let Some(replies) = kept.of_second(second) else {
+                        return Answered { reply: Arc::new(answer()), ahead: None };
+                    };
+                    if replies.len() >= MAX_REPLIES && !replies.contains_key(target) {
+                        replies.clear();
+                    }
+                    let hit = replies.contains_key(target);
+                    (replies.entry(target.to_owned()).or_default().clone(), hit)
+                }
             }
-            let hit = replies.contains_key(target);
-            (replies.entry(target.to_owned()).or_default().clone(), hit)
         };
         let reply = cell.get_or_init(|| Arc::new(answer())).clone();
         let mut kept = self.kept.lock().expect("replies lock");
-        if !keeps(&reply) {
-            let replies = match span {
-                Span::Index => &mut kept.lasting,
-                Span::Second(_) => &mut kept.current,
-            };
-            if replies.get(target).is_some_and(|k| Arc::ptr_eq(k, &cell)) {
-                replies.remove(target);
-            }
-            return Answered { reply, ahead: None };
-        }
         let ahead = match span {
+            Span::Index => {
+                kept.lasting.settle(target, &cell, &reply);
+                None
+            }
+            Span::Second(_) if !keeps(&reply) => {
+                if kept.current.get(target).is_some_and(|k| Arc::ptr_eq(k, &cell)) {
+                    kept.current.remove(target);
+                }
+                None
+            }
             Span::Second(second) if hit && kept.second == second => kept.ahead(target),
-            _ => None,
+            Span::Second(_) => None,
         };
         Answered { reply, ahead }
     }
@@ -200,12 +283,13 @@ impl Replies {
     /// computed).
     pub fn ready(&self, span: Span, target: &str) -> Option<Answered> {
         let mut kept = self.kept.try_lock().ok()?;
-        let reply = kept.of(span)?.get(target)?.get()?.clone();
-        let ahead = match span {
-            Span::Index => None,
-            Span::Second(_) => kept.ahead(target),
-        };
-        Some(Answered { reply, ahead })
+        match span {
+            Span::Index => Some(Answered { reply: kept.lasting.ready(target)?, ahead: None }),
+            Span::Second(second) => {
+                let reply = kept.of_second(second)?.get(target)?.get()?.clone();
+                Some(Answered { reply, ahead: kept.ahead(target) })
+            }
+        }
     }
 }
 
@@ -331,6 +415,37 @@ mod tests {
     }
 
     #[test]
+    fn the_reply_asked_for_least_recently_is_forgotten_first() {
+        let replies = Replies::default();
+        let computed = Computed::default();
+        replies.get(Span::Index, "/overview", || computed.answer("overview"));
+        for i in 0..MAX_REPLIES {
+            // The overview is asked for between every other target, as the dashboard does.
+            replies.get(Span::Index, &format!("/sessions/{i}"), || computed.answer("detail"));
+            assert!(replies.ready(Span::Index, "/overview").is_some(), "kept at the {i}th other target");
+        }
+        assert_eq!(computed.count(), 1 + MAX_REPLIES);
+        assert!(replies.ready(Span::Index, "/sessions/0").is_none(), "the oldest went");
+        assert!(replies.ready(Span::Index, &format!("/sessions/{}", MAX_REPLIES - 1)).is_some());
+        assert_eq!(replies.kept.lock().unwrap().lasting.replies.len(), MAX_REPLIES);
+    }
+
+    #[test]
+    fn kept_bodies_stay_within_their_byte_budget() {
+        let replies = Replies::default();
+        let body = "x".repeat(MAX_KEPT_BODY);
+        let fit = MAX_KEPT_BYTES / MAX_KEPT_BODY;
+        for i in 0..fit + 3 {
+            replies.get(Span::Index, &format!("/page/{i}"), || reply(body.clone()));
+        }
+        let kept = replies.kept.lock().unwrap();
+        let bytes: usize = kept.lasting.replies.values().map(|kept| kept.bytes).sum();
+        assert_eq!((kept.lasting.bytes, kept.lasting.replies.len()), (bytes, fit));
+        assert!(kept.lasting.replies.contains_key(&format!("/page/{}", fit + 2)), "the newest is kept");
+        assert!(!kept.lasting.replies.contains_key("/page/2"), "the oldest went");
+    }
+
+    #[test]
     fn large_bodies_server_errors_and_many_targets_are_not_kept() {
         let replies = Replies::default();
         let big = "x".repeat(MAX_KEPT_BODY + 1);
@@ -345,6 +460,6 @@ mod tests {
             }
         }
         let kept = replies.kept.lock().unwrap();
-        assert!(kept.lasting.len() <= MAX_REPLIES && kept.current.len() <= MAX_REPLIES);
+        assert!(kept.lasting.replies.len() <= MAX_REPLIES && kept.current.len() <= MAX_REPLIES);
     }
 }
