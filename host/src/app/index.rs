@@ -19,6 +19,8 @@ const MAX_REPLIES: usize = 64;
 const MAX_KEPT_BODY: usize = 256 << 10;
 /// Most bytes of bodies kept for an index.
 const MAX_KEPT_BYTES: usize = 4 << 20;
+// A reply that may be kept fits within the budget, so keeping it never needs to forget itself.
+const _: () = assert!(MAX_KEPT_BODY <= MAX_KEPT_BYTES);
 
 /// Whether a reply is kept for the next requests: not a large body, nor a server error (a
 /// database that could not be read may be readable at the next request).
@@ -97,7 +99,8 @@ pub enum Span {
 }
 
 /// The replies computed from one index, by request target: those that read no clock for as long
-/// as the index, the others for their second, with those computed ahead for the next second.
+/// as the index (within a count and a byte budget, see [`Lasting`]), the others for their second,
+/// with those computed ahead for the next second.
 /// The data cannot change under an index, and the clock is read to the second, so a request
 /// repeated within its reply's span has the same answer: it is computed once, and identical
 /// requests arriving meanwhile wait for that one computation instead of repeating it. A target
@@ -137,19 +140,19 @@ struct Lasted {
 }
 
 impl Lasting {
-    /// The cell of `target`, and whether it was already kept.
-    fn cell(&mut self, target: &str) -> (Cell, bool) {
+    /// The cell of `target`, a new one unless it is kept.
+    fn cell(&mut self, target: &str) -> Cell {
         self.asked += 1;
         if let Some(kept) = self.replies.get_mut(target) {
             kept.last_asked = self.asked;
-            return (kept.cell.clone(), true);
+            return kept.cell.clone();
         }
         if self.replies.len() >= MAX_REPLIES {
-            self.forget_oldest(target);
+            self.forget_oldest(target, false);
         }
         let cell = Cell::default();
         self.replies.insert(target.to_owned(), Lasted { cell: cell.clone(), last_asked: self.asked, bytes: 0 });
-        (cell, false)
+        cell
     }
 
     /// The reply to `target`, if computed.
@@ -177,15 +180,17 @@ impl Lasting {
             kept.bytes = reply.body.len();
             self.bytes += kept.bytes;
         }
-        while self.bytes > MAX_KEPT_BYTES && self.forget_oldest(target) {}
+        while self.bytes > MAX_KEPT_BYTES && self.forget_oldest(target, true) {}
     }
 
-    /// Forgets the reply asked for least recently, other than `target`'s; false if there is none.
-    fn forget_oldest(&mut self, target: &str) -> bool {
+    /// Forgets the reply asked for least recently, other than `target`'s, and only among those
+    /// whose bytes are counted when `counted` (forgetting one still being computed frees none);
+    /// false if there is none.
+    fn forget_oldest(&mut self, target: &str, counted: bool) -> bool {
         let oldest = self
             .replies
             .iter()
-            .filter(|(kept_target, _)| kept_target.as_str() != target)
+            .filter(|(kept_target, kept)| kept_target.as_str() != target && (!counted || kept.bytes > 0))
             .min_by_key(|(_, kept)| kept.last_asked)
             .map(|(kept_target, _)| kept_target.clone());
         let Some(kept) = oldest.and_then(|oldest| self.replies.remove(&oldest)) else {
@@ -247,7 +252,8 @@ impl Replies {
         let (cell, hit) = {
             let mut kept = self.kept.lock().expect("replies lock");
             match span {
-                Span::Index => kept.lasting.cell(target),
+                // Whether it was kept only matters to computing a second's reply ahead.
+                Span::Index => (kept.lasting.cell(target), false),
                 Span::Second(second) => {
                     let Some(replies) = kept.of_second(second) else {
                         return Answered { reply: Arc::new(answer()), ahead: None };
@@ -420,9 +426,14 @@ mod tests {
         let computed = Computed::default();
         replies.get(Span::Index, "/overview", || computed.answer("overview"));
         for i in 0..MAX_REPLIES {
-            // The overview is asked for between every other target, as the dashboard does.
+            // The overview is asked for between every other target, as the dashboard does, through
+            // either way of asking.
             replies.get(Span::Index, &format!("/sessions/{i}"), || computed.answer("detail"));
-            assert!(replies.ready(Span::Index, "/overview").is_some(), "kept at the {i}th other target");
+            if i % 2 == 0 {
+                assert!(replies.ready(Span::Index, "/overview").is_some(), "kept after {} other targets", i + 1);
+            } else {
+                replies.get(Span::Index, "/overview", || computed.answer("overview again"));
+            }
         }
         assert_eq!(computed.count(), 1 + MAX_REPLIES);
         assert!(replies.ready(Span::Index, "/sessions/0").is_none(), "the oldest went");
@@ -439,10 +450,38 @@ mod tests {
             replies.get(Span::Index, &format!("/page/{i}"), || reply(body.clone()));
         }
         let kept = replies.kept.lock().unwrap();
-        let bytes: usize = kept.lasting.replies.values().map(|kept| kept.bytes).sum();
+        let bytes: usize = kept.lasting.replies.values().map(|entry| entry.bytes).sum();
         assert_eq!((kept.lasting.bytes, kept.lasting.replies.len()), (bytes, fit));
+        assert!(kept.lasting.bytes <= MAX_KEPT_BYTES);
         assert!(kept.lasting.replies.contains_key(&format!("/page/{}", fit + 2)), "the newest is kept");
         assert!(!kept.lasting.replies.contains_key("/page/2"), "the oldest went");
+    }
+
+    #[test]
+    fn a_reply_being_computed_is_not_forgotten_to_free_bytes() {
+        let replies = Replies::default();
+        let body = "x".repeat(MAX_KEPT_BODY);
+        std::thread::scope(|scope| {
+            // Made inside the scope, so that a failed assertion drops `go` and the thread ends.
+            let (go, wait) = std::sync::mpsc::channel::<()>();
+            let replies = &replies;
+            let slow = scope.spawn(move || {
+                replies.get(Span::Index, "/slow", || {
+                    wait.recv().unwrap();
+                    reply("slow".to_owned())
+                })
+            });
+            while !replies.kept.lock().unwrap().lasting.replies.contains_key("/slow") {
+                std::thread::yield_now();
+            }
+            for i in 0..=MAX_KEPT_BYTES / MAX_KEPT_BODY {
+                replies.get(Span::Index, &format!("/page/{i}"), || reply(body.clone()));
+            }
+            assert!(replies.kept.lock().unwrap().lasting.replies.contains_key("/slow"), "oldest, but frees nothing");
+            go.send(()).unwrap();
+            assert_eq!(slow.join().unwrap().reply.body, "slow");
+        });
+        assert!(replies.ready(Span::Index, "/slow").is_some());
     }
 
     #[test]
