@@ -17,10 +17,10 @@ use crate::{claude_dirs, dashboard, watch};
 /// Threads that run the connections. Their work is only IO and replies already computed;
 /// everything else (computing a reply, reading the database, syncs) runs on the blocking pool.
 /// One is enough for a dashboard, and it keeps the tail shorter when the cores are busy: at 100k
-/// sessions under `wrk -c64` on two cores, one worker against two gave a p99 of 4.16 vs 4.56 ms
+/// sessions under `wrk -c64` on two cores, one worker against two gave a p99 of 4.13 vs 4.56 ms
 /// on the overview and 4.66 vs 4.69 ms on a sessions page with two wrk threads, 3.69 vs 5.08 and
-/// 4.28 vs 5.33 ms with four (medians of 5–7 rounds), for 15–30% fewer requests/s
-/// (benches/RESULTS.md).
+/// 4.28 vs 5.33 ms with four (medians of 5–7 rounds), for 5–25% fewer requests/s
+/// (benches/RESULTS.md, "One IO worker").
 const IO_WORKERS: usize = 1;
 
 /// Serves until a signal arrives.
