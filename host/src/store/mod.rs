@@ -2,6 +2,7 @@
 //! transcript has been read, and the history of sync runs. One writer at a time (redb's write
 //! transaction); readers see the last committed state and are never blocked.
 
+mod chunk;
 pub mod position;
 mod schema;
 mod writer;
@@ -17,7 +18,7 @@ pub use position::Position;
 pub use schema::SCHEMA_VERSION;
 pub use writer::{Changes, MergeStats, Prepared, Writer};
 
-use schema::{FILES, RECORD_SESSIONS, RECORDS, SYNC_RUNS};
+use schema::{CHUNKS, FILES, PLACES, SYNC_RUNS};
 
 /// What went wrong with the database.
 #[derive(Debug)]
@@ -121,18 +122,20 @@ impl Store {
     }
 
     /// Every record without its conversation text (see [`Record::without_text`]) into `builder`,
-    /// in the order it takes them and the records table keeps: the summaries, then session by
+    /// in the order it takes them and the chunks table keeps: the summaries, then session by
     /// session, so that it holds one session's records at a time; each also noted in `links`.
     /// Returns how many are messages.
     pub fn build(&self, builder: &mut DatasetBuilder<'_>, links: &mut Links) -> Result<u64, StoreError> {
         let read = self.db.begin_read()?;
         let mut messages = 0;
-        for entry in read.open_table(RECORDS)?.iter()? {
-            let (_, value) = entry?;
-            let record = decode(value.value())?;
-            messages += u64::from(record.is_message());
-            links.note(&record);
-            builder.push(record.without_text());
+        for entry in read.open_table(CHUNKS)?.iter()? {
+            let (_, chunk) = entry?;
+            for value in chunk::records(chunk.value()) {
+                let record = decode(value?)?;
+                messages += u64::from(record.is_message());
+                links.note(&record);
+                builder.push(record.without_text());
+            }
         }
         Ok(messages)
     }
@@ -141,12 +144,11 @@ impl Store {
     pub fn session_records(&self, session: &str) -> Result<RecordSet, StoreError> {
         let read = self.db.begin_read()?;
         let mut set = RecordSet::new();
-        for entry in read.open_table(RECORDS)?.range((Some(session), &[][..])..)? {
-            let (key, value) = entry?;
-            if key.value().0 != Some(session) {
-                break;
+        for entry in read.open_table(CHUNKS)?.range((Some(session), 0)..=(Some(session), u32::MAX))? {
+            let (_, chunk) = entry?;
+            for value in chunk::records(chunk.value()) {
+                set.insert(decode(value?)?);
             }
-            set.insert(decode(value.value())?);
         }
         Ok(set)
     }
@@ -154,11 +156,7 @@ impl Store {
     /// A view of the records as they are now, for many lookups.
     pub fn lookup(&self) -> Result<Lookup, StoreError> {
         let read = self.db.begin_read()?;
-        Ok(Lookup {
-            records: read.open_table(RECORDS)?,
-            sessions: read.open_table(RECORD_SESSIONS)?,
-            known: HashMap::new(),
-        })
+        Ok(Lookup { chunks: read.open_table(CHUNKS)?, places: read.open_table(PLACES)?, known: HashMap::new() })
     }
 
     /// How far each transcript (by path on disk) has been read.
@@ -227,8 +225,8 @@ impl Store {
 
 /// The stored records as they were when it was made (see [`Store::lookup`]).
 pub struct Lookup {
-    records: ReadOnlyTable<(Option<&'static str>, &'static [u8]), &'static [u8]>,
-    sessions: ReadOnlyTable<&'static [u8], Option<&'static str>>,
+    chunks: ReadOnlyTable<(Option<&'static str>, u32), &'static [u8]>,
+    places: ReadOnlyTable<&'static [u8], (Option<&'static str>, u32)>,
     /// Session id → it has stored records, for the sessions asked about so far.
     known: HashMap<String, bool>,
 }
@@ -236,7 +234,7 @@ pub struct Lookup {
 impl Lookup {
     /// Whether a record with this key is stored.
     pub fn contains(&self, key: &[u8]) -> Result<bool, StoreError> {
-        Ok(self.sessions.get(key)?.is_some())
+        Ok(self.places.get(key)?.is_some())
     }
 
     /// Whether any record of this session is stored (found once per session).
@@ -244,19 +242,18 @@ impl Lookup {
         if let Some(&known) = self.known.get(session) {
             return Ok(known);
         }
-        let known = has_records(&self.records, session)?;
+        let known = has_records(&self.chunks, session)?;
         self.known.insert(session.to_owned(), known);
         Ok(known)
     }
 }
 
-/// Whether the records table holds any record of `session`.
+/// Whether any record of `session` is stored (a session's chunks are never empty).
 fn has_records(
-    records: &impl ReadableTable<(Option<&'static str>, &'static [u8]), &'static [u8]>,
+    chunks: &impl ReadableTable<(Option<&'static str>, u32), &'static [u8]>,
     session: &str,
 ) -> Result<bool, StoreError> {
-    let mut range = records.range((Some(session), &[][..])..)?;
-    Ok(range.next().transpose()?.is_some_and(|(k, _)| k.value().0 == Some(session)))
+    Ok(chunks.range((Some(session), 0)..=(Some(session), u32::MAX))?.next().transpose()?.is_some())
 }
 
 #[cfg(unix)]

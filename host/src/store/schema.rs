@@ -3,29 +3,31 @@
 
 use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
+use super::chunk::Appender;
 use super::{StoreError, decode};
 
 /// Key-value settings: schema version, record format.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-/// `(session id, record key)` → encoded record (the core's deduplicated facts: lines, responses,
-/// summaries). A session's records are neighbours, so reading one session, or every record
-/// session by session, reads pages in order; summaries (no session) come first.
-pub const RECORDS: TableDefinition<(Option<&str>, &[u8]), &[u8]> = TableDefinition::new("records_by_session");
-/// Record key → the session it is stored under in [`RECORDS`]: where a re-read line's record is.
-pub const RECORD_SESSIONS: TableDefinition<&[u8], Option<&str>> = TableDefinition::new("record_sessions");
+/// `(session id, chunk number)` → a chunk of encoded records (the core's deduplicated facts:
+/// lines, responses, summaries; see [`super::chunk`]). A session's chunks are neighbours, so
+/// reading one session, or every record session by session, reads pages in order; summaries (no
+/// session) come first.
+pub const CHUNKS: TableDefinition<(Option<&str>, u32), &[u8]> = TableDefinition::new("record_chunks");
+/// Record key → the chunk it is stored in: where a re-read line's record is.
+pub const PLACES: TableDefinition<&[u8], (Option<&str>, u32)> = TableDefinition::new("record_places");
 /// Transcript path on disk → encoded [`super::Position`]: how far it has been read.
 pub const FILES: TableDefinition<&str, &[u8]> = TableDefinition::new("files");
 /// Start (Unix ms) → JSON of a finished sync run.
 pub const SYNC_RUNS: TableDefinition<i64, &[u8]> = TableDefinition::new("sync_runs");
 
 /// The schema this program writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One schema step, run inside the migrating transaction.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
 /// Migrations from version `i + 1` to `i + 2`, in order.
-const MIGRATIONS: &[Migration] = &[records_by_session];
+const MIGRATIONS: &[Migration] = &[records_by_session, records_in_chunks];
 
 /// Creates the tables of a new database, or migrates an older one, calling `upgrading` with its
 /// version first; refuses a newer one. Returns whether an older one was migrated.
@@ -57,8 +59,8 @@ pub fn prepare(db: &redb::Database, upgrading: impl FnOnce(u32)) -> Result<bool,
     let write = db.begin_write()?;
     {
         write.open_table(META)?;
-        write.open_table(RECORDS)?;
-        write.open_table(RECORD_SESSIONS)?;
+        write.open_table(CHUNKS)?;
+        write.open_table(PLACES)?;
         write.open_table(FILES)?;
         write.open_table(SYNC_RUNS)?;
     }
@@ -81,13 +83,18 @@ const V1_RECORDS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("records"
 /// Version 1: `(session id, record key)` → (), which records make up a session.
 const V1_SESSION_RECORDS: TableDefinition<(&str, &[u8]), ()> = TableDefinition::new("session_records");
 
+/// Version 2: `(session id, record key)` → encoded record.
+const V2_RECORDS: TableDefinition<(Option<&str>, &[u8]), &[u8]> = TableDefinition::new("records_by_session");
+/// Version 2: record key → the session it is stored under.
+const V2_RECORD_SESSIONS: TableDefinition<&[u8], Option<&str>> = TableDefinition::new("record_sessions");
+
 /// Version 1 kept records by key alone, with an index of each session's keys: reading a session
 /// took a B-tree search per record, and a sync wrote its records all over the file. Version 2
 /// keeps them by session, and each key's session apart.
 fn records_by_session(write: &WriteTransaction) -> Result<(), StoreError> {
     {
         let old = write.open_table(V1_RECORDS)?;
-        let mut sessions = write.open_table(RECORD_SESSIONS)?;
+        let mut sessions = write.open_table(V2_RECORD_SESSIONS)?;
         // Keys come in key order, the new table's order; the records go in in theirs, so that
         // both B-trees are written leaf after leaf.
         let mut places: Vec<(Option<String>, Vec<u8>)> = Vec::new();
@@ -98,7 +105,7 @@ fn records_by_session(write: &WriteTransaction) -> Result<(), StoreError> {
             places.push((session, key.value().to_vec()));
         }
         places.sort_unstable();
-        let mut records = write.open_table(RECORDS)?;
+        let mut records = write.open_table(V2_RECORDS)?;
         for (session, key) in places {
             let value = old.get(key.as_slice())?.ok_or_else(|| StoreError::Corrupt("a record vanished".into()))?;
             records.insert((session.as_deref(), key.as_slice()), value.value())?;
@@ -106,6 +113,33 @@ fn records_by_session(write: &WriteTransaction) -> Result<(), StoreError> {
     }
     write.delete_table(V1_RECORDS)?;
     write.delete_table(V1_SESSION_RECORDS)?;
+    Ok(())
+}
+
+/// Version 2 kept a B-tree entry per record, so a first sync inserted one per record and wrote
+/// the file a 4 KiB page at a time. Version 3 keeps each session's records in chunks.
+fn records_in_chunks(write: &WriteTransaction) -> Result<(), StoreError> {
+    {
+        let old = write.open_table(V2_RECORDS)?;
+        let mut chunks = write.open_table(CHUNKS)?;
+        let mut places: Vec<(Vec<u8>, Option<String>, u32)> = Vec::new();
+        // The old table is in session order: each session's records fill its chunks in turn.
+        let mut appender = Appender::default();
+        for entry in old.iter()? {
+            let (key, value) = entry?;
+            let (session, record) = key.value();
+            let number = appender.push(&mut chunks, session, value.value())?;
+            places.push((record.to_vec(), session.map(str::to_owned), number));
+        }
+        appender.finish(&mut chunks)?;
+        places.sort_unstable();
+        let mut table = write.open_table(PLACES)?;
+        for (key, session, number) in places {
+            table.insert(key.as_slice(), (session.as_deref(), number))?;
+        }
+    }
+    write.delete_table(V2_RECORDS)?;
+    write.delete_table(V2_RECORD_SESSIONS)?;
     Ok(())
 }
 
@@ -119,7 +153,7 @@ mod tests {
         Analyzer, DatasetBuilder, Links, MessageCapture, PriceTable, QueryContext, RecordSet, answer, chrono_tz,
     };
 
-    use redb::ReadableTableMetadata;
+    use redb::{ReadableTableMetadata, TableHandle};
 
     use super::*;
     use crate::store::Store;
@@ -146,35 +180,47 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_version_1_database_is_migrated_with_every_record() {
-        let folder = std::env::temp_dir().join(format!("cc-analytics-schema-{}", std::process::id()));
+    /// What version 1 wrote.
+    fn write_version_1(write: &WriteTransaction) {
+        let mut table = write.open_table(V1_RECORDS).unwrap();
+        let mut index = write.open_table(V1_SESSION_RECORDS).unwrap();
+        for record in records().into_records() {
+            table.insert(record.key().as_slice(), record.encode().as_slice()).unwrap();
+            if let Some(session) = record.session() {
+                index.insert((session, record.key().as_slice()), ()).unwrap();
+            }
+        }
+    }
+
+    /// What version 2 wrote.
+    fn write_version_2(write: &WriteTransaction) {
+        let mut table = write.open_table(V2_RECORDS).unwrap();
+        let mut sessions = write.open_table(V2_RECORD_SESSIONS).unwrap();
+        for record in records().into_records() {
+            table.insert((record.session(), record.key().as_slice()), record.encode().as_slice()).unwrap();
+            sessions.insert(record.key().as_slice(), record.session()).unwrap();
+        }
+    }
+
+    /// Writes a database of schema `version` with `write`, opens it, and checks that every
+    /// record, position and answer came through, and that the old tables are gone.
+    fn migrates_with_every_record(version: u32, write_old: fn(&WriteTransaction)) {
+        let folder = std::env::temp_dir().join(format!("cc-analytics-schema-{}-v{version}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
-        let path = folder.join("v1.redb");
+        let path = folder.join("old.redb");
         let _ = std::fs::remove_file(&path);
         {
-            // What version 1 wrote.
             let db = redb::Database::create(&path).unwrap();
             let write = db.begin_write().unwrap();
-            {
-                let mut meta = write.open_table(META).unwrap();
-                meta.insert("schema_version", 1u32.to_le_bytes().as_slice()).unwrap();
-                let mut table = write.open_table(V1_RECORDS).unwrap();
-                let mut index = write.open_table(V1_SESSION_RECORDS).unwrap();
-                for record in records().into_records() {
-                    table.insert(record.key().as_slice(), record.encode().as_slice()).unwrap();
-                    if let Some(session) = record.session() {
-                        index.insert((session, record.key().as_slice()), ()).unwrap();
-                    }
-                }
-                write.open_table(FILES).unwrap().insert("/p/s.jsonl", [1u8].as_slice()).unwrap();
-            }
+            write.open_table(META).unwrap().insert("schema_version", version.to_le_bytes().as_slice()).unwrap();
+            write_old(&write);
+            write.open_table(FILES).unwrap().insert("/p/s.jsonl", [1u8].as_slice()).unwrap();
             write.commit().unwrap();
         }
 
         let mut upgraded_from = Vec::new();
         let store = Store::open(&path, |version| upgraded_from.push(version)).unwrap();
-        assert_eq!(upgraded_from, [1], "told once, before migrating");
+        assert_eq!(upgraded_from, [version], "told once, before migrating");
         let (prices, capture) = (PriceTable::builtin(), MessageCapture::All);
         let mut builder = DatasetBuilder::new(&prices, &capture);
         let messages = store.build(&mut builder, &mut Links::new()).unwrap();
@@ -197,18 +243,31 @@ mod tests {
         assert!(!lookup.has_session("s").unwrap() && !lookup.contains(b"nothing").unwrap());
         drop((lookup, store));
 
-        // Version 2 now, without version 1's tables; opening it again changes nothing.
+        // The current version now, without the old tables; opening it again changes nothing.
         let db = redb::Database::open(&path).unwrap();
         let read = db.begin_read().unwrap();
-        let version = read.open_table(META).unwrap().get("schema_version").unwrap().map(|v| decode_u32(v.value()));
-        assert_eq!(version, Some(Some(SCHEMA_VERSION)));
-        assert!(matches!(read.open_table(V1_RECORDS), Err(redb::TableError::TableDoesNotExist(_))));
-        assert!(matches!(read.open_table(V1_SESSION_RECORDS), Err(redb::TableError::TableDoesNotExist(_))));
-        assert_eq!(read.open_table(RECORDS).unwrap().len().unwrap(), 5);
+        let found = read.open_table(META).unwrap().get("schema_version").unwrap().map(|v| decode_u32(v.value()));
+        assert_eq!(found, Some(Some(SCHEMA_VERSION)));
+        for gone in [V1_RECORDS.name(), V1_SESSION_RECORDS.name(), V2_RECORDS.name(), V2_RECORD_SESSIONS.name()] {
+            let table = read.list_tables().unwrap().find(|table| table.name() == gone);
+            assert!(table.is_none(), "{gone} is gone");
+        }
+        assert_eq!(read.open_table(CHUNKS).unwrap().len().unwrap(), 3, "the summary's, s1's and s2's");
+        assert_eq!(read.open_table(PLACES).unwrap().len().unwrap(), 5);
         assert_eq!(read.open_table(FILES).unwrap().len().unwrap(), 1, "positions are kept");
         drop((read, db));
         let again = Store::open(&path, |version| panic!("version {version} migrated again")).unwrap();
         assert!(again.lookup().unwrap().has_session("s2").unwrap());
         std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn a_version_1_database_is_migrated_with_every_record() {
+        migrates_with_every_record(1, write_version_1);
+    }
+
+    #[test]
+    fn a_version_2_database_is_migrated_with_every_record() {
+        migrates_with_every_record(2, write_version_2);
     }
 }

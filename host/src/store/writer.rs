@@ -2,13 +2,14 @@
 //! records sync runs. Nothing is visible to readers until [`Writer::commit`]; dropping or
 //! aborting it leaves the database as it was.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 
 use cc_analytics_core::RecordSet;
 use redb::{Database, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
-use super::schema::{FILES, RECORD_SESSIONS, RECORDS, SYNC_RUNS};
+use super::chunk::{self, Appender, ChunkTable};
+use super::schema::{CHUNKS, FILES, PLACES, SYNC_RUNS};
 use super::{Position, StoreError, decode, has_records};
 
 /// What a merge added.
@@ -56,9 +57,9 @@ impl Changes {
     }
 }
 
-/// Records ready to be written: each with its key and its stored form, in the order of the
-/// records table (by session, then key). Preparing needs no transaction, so a sync prepares the
-/// next batch while the previous one is being written.
+/// Records ready to be written: each with its key and its stored form, in the order they are
+/// appended to the chunks (by session, then key). Preparing needs no transaction, so a sync
+/// prepares the next batch while the previous one is being written.
 pub struct Prepared(Vec<Entry>);
 
 /// One record: its key, the session it is stored under, whether it is a message (a user line or
@@ -71,7 +72,7 @@ struct Entry {
 }
 
 impl Prepared {
-    /// Encodes `records` and puts them in the records table's order.
+    /// Encodes `records` and puts them in the order they are appended in.
     pub fn new(records: RecordSet) -> Prepared {
         let mut entries: Vec<Entry> = records
             .into_records()
@@ -103,7 +104,7 @@ pub struct Writer {
 impl Writer {
     pub(super) fn begin(db: &Database) -> Result<Writer, StoreError> {
         let txn = db.begin_write()?;
-        let empty = txn.open_table(RECORDS)?.is_empty()?;
+        let empty = txn.open_table(CHUNKS)?.is_empty()?;
         Ok(Writer {
             txn,
             known: HashMap::new(),
@@ -113,74 +114,70 @@ impl Writer {
         })
     }
 
-    /// Merges `records` into the stored ones. Records go in in the order of the records table
-    /// and the key → session table after them in its own order, so the B-trees are written leaf
-    /// after leaf rather than at random (on a first sync that is most of the write cost).
+    /// Merges `records` into the stored ones. A record already stored is merged in its chunk,
+    /// which is written again only when the record changed; new records, and records now in
+    /// another session, are appended to their sessions' chunks, session by session, and the key
+    /// → place table is written after them in its own order (so that both B-trees are written
+    /// leaf after leaf rather than at random).
     pub fn merge(&mut self, records: Prepared) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
-        // (record key, the session it is now stored under), written once the records are in.
-        let mut placed: Vec<(Vec<u8>, Option<String>)> = Vec::new();
-        let mut table = self.txn.open_table(RECORDS)?;
-        let mut sessions = self.txn.open_table(RECORD_SESSIONS)?;
-        for Entry { key, session, is_message, value } in records.0 {
-            if let Some(session) = &session {
-                // Whether it had records before, asked before any of its records go in: records
-                // come in session order, and a record only moves to the session of the line
-                // that moved it.
+        let mut chunks = self.txn.open_table(CHUNKS)?;
+        let mut places = self.txn.open_table(PLACES)?;
+        // The records found stored, by the chunk that holds them; the records to append, in
+        // session order.
+        let mut stored: BTreeMap<(Option<String>, u32), Vec<Entry>> = BTreeMap::new();
+        let mut appended: Vec<Entry> = Vec::new();
+        for entry in records.0 {
+            if let Some(session) = &entry.session {
+                // Whether it had records before, asked before any record goes in.
                 if !self.known.contains_key(session) {
-                    let had = self.written.is_none() && has_records(&table, session)?;
+                    let had = self.written.is_none() && has_records(&chunks, session)?;
                     self.known.insert(session.clone(), had);
                 }
             }
-            // The session the record with this key is stored under, if one is.
-            let hash = self.hasher.hash_one(&key);
+            let hash = self.hasher.hash_one(&entry.key);
             let may_be_stored = self.written.as_ref().is_none_or(|written| written.contains(&hash));
-            let place =
-                if may_be_stored { sessions.get(key.as_slice())?.map(|s| s.value().map(str::to_owned)) } else { None };
-            // That record, and the session.
-            let stored = match place {
-                Some(place) => table
-                    .get((place.as_deref(), key.as_slice()))?
-                    .map(|v| decode(v.value()).map(|old| (place, old)))
-                    .transpose()?,
-                None => None,
+            let place = match may_be_stored {
+                true => places.get(entry.key.as_slice())?.map(|place| {
+                    let (session, number) = place.value();
+                    (session.map(str::to_owned), number)
+                }),
+                false => None,
             };
-            match stored {
-                Some((place, old)) => {
-                    let mut merged = old.clone();
-                    merged.merge(decode(&value)?);
-                    if merged == old {
-                        continue;
-                    }
-                    let session = (old.session() == merged.session()).then(|| merged.session()).flatten();
-                    self.changes.note(&key, session);
-                    if place.as_deref() != merged.session() {
-                        table.remove((place.as_deref(), key.as_slice()))?;
-                        placed.push((key.clone(), merged.session().map(str::to_owned)));
-                    }
-                    table.insert((merged.session(), key.as_slice()), merged.encode().as_slice())?;
-                }
-                None => {
-                    self.changes.note(&key, session.as_deref());
-                    if let Some(known) = session.as_deref().and_then(|session| self.known.get_mut(session)) {
-                        if !*known {
-                            stats.sessions_added += 1;
-                            *known = true;
-                        }
-                    }
-                    stats.messages_added += u64::from(is_message);
-                    table.insert((session.as_deref(), key.as_slice()), value.as_slice())?;
-                    if let Some(written) = &mut self.written {
-                        written.insert(hash);
-                    }
-                    placed.push((key, session));
+            if let Some(place) = place {
+                stored.entry(place).or_default().push(entry);
+                continue;
+            }
+            self.changes.note(&entry.key, entry.session.as_deref());
+            if let Some(known) = entry.session.as_deref().and_then(|session| self.known.get_mut(session)) {
+                if !*known {
+                    stats.sessions_added += 1;
+                    *known = true;
                 }
             }
+            stats.messages_added += u64::from(entry.is_message);
+            if let Some(written) = &mut self.written {
+                written.insert(hash);
+            }
+            appended.push(entry);
         }
+        for ((session, number), entries) in stored {
+            let moved = merge_into_chunk(&mut chunks, (session.as_deref(), number), entries, &mut self.changes)?;
+            appended.extend(moved);
+        }
+        // Stable: a moved record joins the records of its new session.
+        appended.sort_by(|a, b| a.session.cmp(&b.session));
+        let mut placed = Vec::with_capacity(appended.len());
+        let mut appender = Appender::default();
+        for Entry { key, session, value, .. } in appended {
+            let number = appender.push(&mut chunks, session.as_deref(), &value)?;
+            placed.push((key, session, number));
+        }
+        appender.finish(&mut chunks)?;
         // Keys are unique within a set, so no two entries are for the same key.
-        placed.sort_unstable();
-        for (key, session) in placed {
-            sessions.insert(key.as_slice(), session.as_deref())?;
+        placed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, session, number) in placed {
+            places.insert(key.as_slice(), (session.as_deref(), number))?;
         }
         Ok(stats)
     }
@@ -199,25 +196,26 @@ impl Writer {
 
     /// Deletes every record of these sessions; returns how many records went.
     pub fn purge(&mut self, sessions: &[String]) -> Result<u64, StoreError> {
-        let mut table = self.txn.open_table(RECORDS)?;
-        let mut keys = self.txn.open_table(RECORD_SESSIONS)?;
+        let mut chunks = self.txn.open_table(CHUNKS)?;
+        let mut places = self.txn.open_table(PLACES)?;
         let mut removed = 0;
         for session in sessions {
             let session = Some(session.as_str());
-            let mut gone = Vec::new();
-            for entry in table.range((session, &[][..])..)? {
-                let (key, _) = entry?;
-                let (owner, record) = key.value();
-                if owner != session {
-                    break;
+            let (mut numbers, mut keys) = (Vec::new(), Vec::new());
+            for entry in chunks.range((session, 0)..=(session, u32::MAX))? {
+                let (at, chunk) = entry?;
+                numbers.push(at.value().1);
+                for value in chunk::records(chunk.value()) {
+                    keys.push(decode(value?)?.key());
                 }
-                gone.push(record.to_vec());
             }
-            for key in gone {
-                table.remove((session, key.as_slice()))?;
-                keys.remove(key.as_slice())?;
-                removed += 1;
+            for number in numbers {
+                chunks.remove((session, number))?;
             }
+            for key in &keys {
+                places.remove(key.as_slice())?;
+            }
+            removed += keys.len() as u64;
         }
         Ok(removed)
     }
@@ -240,9 +238,59 @@ impl Writer {
     }
 }
 
+/// Merges `entries` into the records of the chunk at `at`, noting what changed in `changes`, and
+/// writes the chunk again if a record changed. Returns the records that now belong to another
+/// session, merged, to be appended to its chunks.
+fn merge_into_chunk(
+    chunks: &mut ChunkTable<'_>,
+    at: (Option<&str>, u32),
+    entries: Vec<Entry>,
+    changes: &mut Changes,
+) -> Result<Vec<Entry>, StoreError> {
+    let missing = || StoreError::Corrupt("a record is not where the record places say".into());
+    let chunk = chunks.get(at)?.ok_or_else(missing)?.value().to_vec();
+    // The chunk's records, each with its key.
+    let mut kept = chunk::records(&chunk)
+        .map(|value| value.and_then(|value| Ok((decode(value)?.key(), value.to_vec()))))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut moved = Vec::new();
+    let mut changed = false;
+    for Entry { key, value, .. } in entries {
+        let i = kept.iter().position(|(stored, _)| *stored == key).ok_or_else(missing)?;
+        let old = decode(&kept[i].1)?;
+        let mut merged = old.clone();
+        merged.merge(decode(&value)?);
+        if merged == old {
+            continue;
+        }
+        changed = true;
+        let session = (old.session() == merged.session()).then(|| merged.session()).flatten();
+        changes.note(&key, session);
+        if merged.session() == at.0 {
+            kept[i].1 = merged.encode();
+        } else {
+            kept.remove(i);
+            let session = merged.session().map(str::to_owned);
+            moved.push(Entry { key, session, is_message: merged.is_message(), value: merged.encode() });
+        }
+    }
+    if changed {
+        let mut chunk = Vec::with_capacity(chunk.len());
+        for (_, value) in &kept {
+            chunk::push(&mut chunk, value);
+        }
+        match chunk.is_empty() {
+            true => chunks.remove(at)?,
+            false => chunks.insert(at, chunk.as_slice())?,
+        };
+    }
+    Ok(moved)
+}
+
 #[cfg(test)]
 mod tests {
     use cc_analytics_core::{Analyzer, MessageCapture};
+    use redb::ReadableDatabase;
 
     use super::*;
     use crate::store::Store;
@@ -326,6 +374,74 @@ mod tests {
         }
         assert!(lookup.has_session("s2").unwrap());
         drop((lookup, one, two));
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    /// A prompt of `s` with about 3 kB of text.
+    fn long_prompt(session: &str, uuid: &str) -> String {
+        prompt(session, uuid).replace(r#""content":"go""#, &format!(r#""content":"{}""#, "words ".repeat(500)))
+    }
+
+    #[test]
+    fn a_sessions_records_fill_chunks_and_a_later_merge_rewrites_only_what_changed() {
+        let folder = std::env::temp_dir().join(format!("cc-analytics-chunks-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join("chunks.redb");
+        let _ = std::fs::remove_file(&path);
+        let first: Vec<String> =
+            (0..60).map(|i| long_prompt("s1", &format!("u{i}"))).chain([response("s1", "a1", 1)]).collect();
+        // From a file whose path sorts first: u5 goes to s2, the response grows.
+        let second = [prompt("s2", "u5"), response("s1", "a2", 9)];
+
+        let store = Store::open(&path, |_| {}).unwrap();
+        let mut added = Vec::new();
+        for batch in [records("p/z.jsonl", &first), records("p/a.jsonl", &second)] {
+            let mut writer = store.writer().unwrap();
+            added.push(writer.merge(batch).unwrap());
+            writer.commit().unwrap();
+        }
+        assert_eq!(added[0], MergeStats { sessions_added: 1, messages_added: 61 });
+        assert_eq!(added[1], MergeStats::default(), "a moved prompt and a grown response add nothing");
+
+        // What one analysis of both files gives, session by session.
+        let mut analyzer = Analyzer::new(MessageCapture::All);
+        for (path, lines) in [("p/z.jsonl", &first[..]), ("p/a.jsonl", &second[..])] {
+            analyzer.push(path, lines.join("\n").as_bytes());
+            analyzer.end_file(path);
+        }
+        let expected: Vec<_> = analyzer.into_records().0.into_records().collect();
+        let mut lookup = store.lookup().unwrap();
+        for session in ["s1", "s2"] {
+            let mut want: Vec<_> =
+                expected.iter().filter(|r| r.session() == Some(session)).map(|r| r.encode()).collect();
+            let mut have: Vec<_> = store.session_records(session).unwrap().into_records().map(|r| r.encode()).collect();
+            want.sort();
+            have.sort();
+            assert_eq!(have, want, "{session}");
+        }
+        assert!(expected.iter().all(|r| lookup.contains(&r.key()).unwrap()));
+        let chunks: Vec<(Option<String>, u32)> = {
+            let read = store.db.begin_read().unwrap();
+            let table = read.open_table(CHUNKS).unwrap();
+            let at = |entry: (redb::AccessGuard<'_, (Option<&str>, u32)>, _)| {
+                let (session, number) = entry.0.value();
+                (session.map(str::to_owned), number)
+            };
+            table.iter().unwrap().map(|entry| at(entry.unwrap())).collect()
+        };
+        let s1 = chunks.iter().filter(|(s, _)| s.as_deref() == Some("s1")).count();
+        assert!(s1 >= 3, "60 prompts of 3 kB fill {s1} chunks");
+        assert_eq!(chunks.last(), Some(&(Some("s2".to_owned()), 0)));
+
+        let mut writer = store.writer().unwrap();
+        assert_eq!(writer.purge(&["s1".to_owned()]).unwrap(), 60, "59 prompts and the response");
+        writer.commit().unwrap();
+        let mut lookup_after = store.lookup().unwrap();
+        assert!(!lookup_after.has_session("s1").unwrap() && lookup_after.has_session("s2").unwrap());
+        assert!(store.session_records("s1").unwrap().is_empty());
+        assert!(!lookup_after.contains(&expected.iter().find(|r| r.session() == Some("s1")).unwrap().key()).unwrap());
+        assert!(lookup.has_session("s1").unwrap(), "a lookup sees the records as they were when it was made");
+        drop((lookup, lookup_after, store));
         std::fs::remove_dir_all(&folder).unwrap();
     }
 }

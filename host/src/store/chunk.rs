@@ -1,0 +1,171 @@
+//! How a session's records are kept: in chunks, each a run of encoded records with their
+//! lengths. A first sync writes a few values of many kilobytes per session, in page-sized
+//! writes, instead of a B-tree entry per record; an incremental sync rewrites only the chunks
+//! that hold a record it changed, and the last chunk of a session it added to.
+
+use redb::{ReadableTable, Table};
+
+use super::StoreError;
+
+/// The table chunks are kept in: `(session id, chunk number)` → chunk.
+pub type ChunkTable<'txn> = Table<'txn, (Option<&'static str>, u32), &'static [u8]>;
+
+/// The size a chunk grows to by appending records. A record larger than that is a chunk of its
+/// own. Chunks stay just under 64 KiB so that each fills most of the redb page it is written in.
+pub const CHUNK_BYTES: usize = (64 << 10) - 256;
+
+/// Bytes before each record: its length, little-endian.
+const LENGTH_BYTES: usize = 4;
+
+/// Whether a record of `len` bytes may still be appended to `chunk`.
+pub fn fits(chunk: &[u8], len: usize) -> bool {
+    chunk.is_empty() || chunk.len() + LENGTH_BYTES + len <= CHUNK_BYTES
+}
+
+/// Appends one encoded record.
+pub fn push(chunk: &mut Vec<u8>, record: &[u8]) {
+    let len = u32::try_from(record.len()).expect("a record is smaller than 4 GiB");
+    chunk.extend_from_slice(&len.to_le_bytes());
+    chunk.extend_from_slice(record);
+}
+
+/// The encoded records of a chunk, in the order they were appended.
+pub fn records(chunk: &[u8]) -> Records<'_> {
+    Records(chunk)
+}
+
+/// See [`records`].
+pub struct Records<'a>(&'a [u8]);
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<&'a [u8], StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let record = self.0.split_first_chunk::<LENGTH_BYTES>().and_then(|(len, rest)| {
+            let len = u32::from_le_bytes(*len) as usize;
+            (len <= rest.len()).then(|| rest.split_at(len))
+        });
+        match record {
+            Some((record, rest)) => {
+                self.0 = rest;
+                Some(Ok(record))
+            }
+            None => {
+                self.0 = &[];
+                Some(Err(StoreError::Corrupt("a chunk of records ends inside a record".into())))
+            }
+        }
+    }
+}
+
+/// The number and contents of a session's last chunk, if it has any.
+pub fn last(
+    table: &impl ReadableTable<(Option<&'static str>, u32), &'static [u8]>,
+    session: Option<&str>,
+) -> Result<Option<(u32, Vec<u8>)>, StoreError> {
+    let last = table.range((session, 0)..=(session, u32::MAX))?.next_back().transpose()?;
+    Ok(last.map(|(key, chunk)| (key.value().1, chunk.value().to_vec())))
+}
+
+/// Appends records, given session by session, to the end of their sessions' chunks: to a
+/// session's last chunk while it has room, then to new ones.
+#[derive(Default)]
+pub struct Appender {
+    open: Option<Open>,
+}
+
+/// The chunk being appended to.
+struct Open {
+    session: Option<String>,
+    number: u32,
+    chunk: Vec<u8>,
+    /// Whether `chunk` has records not yet written.
+    dirty: bool,
+}
+
+impl Appender {
+    /// Appends one encoded record of `session`; returns the number of the chunk it went into.
+    pub fn push(
+        &mut self,
+        table: &mut ChunkTable<'_>,
+        session: Option<&str>,
+        record: &[u8],
+    ) -> Result<u32, StoreError> {
+        if self.open.as_ref().is_none_or(|open| open.session.as_deref() != session) {
+            self.finish_session(table)?;
+            let (number, chunk) = last(table, session)?.unwrap_or_default();
+            self.open = Some(Open { session: session.map(str::to_owned), number, chunk, dirty: false });
+        }
+        let open = self.open.as_mut().expect("a chunk is open");
+        if !fits(&open.chunk, record.len()) {
+            open.write(table)?;
+            open.number += 1;
+            open.chunk.clear();
+        }
+        push(&mut open.chunk, record);
+        open.dirty = true;
+        Ok(open.number)
+    }
+
+    /// Writes the chunk appended to last.
+    pub fn finish(mut self, table: &mut ChunkTable<'_>) -> Result<(), StoreError> {
+        self.finish_session(table)
+    }
+
+    fn finish_session(&mut self, table: &mut ChunkTable<'_>) -> Result<(), StoreError> {
+        match self.open.take() {
+            Some(mut open) => open.write(table),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Open {
+    fn write(&mut self, table: &mut ChunkTable<'_>) -> Result<(), StoreError> {
+        if self.dirty {
+            table.insert((self.session.as_deref(), self.number), self.chunk.as_slice())?;
+            self.dirty = false;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_come_back_as_they_were_pushed() {
+        let mut chunk = Vec::new();
+        for record in [&b"one"[..], b"", b"three"] {
+            assert!(fits(&chunk, record.len()));
+            push(&mut chunk, record);
+        }
+        let back: Vec<&[u8]> = records(&chunk).collect::<Result<_, _>>().unwrap();
+        assert_eq!(back, [&b"one"[..], b"", b"three"]);
+    }
+
+    #[test]
+    fn a_chunk_fills_up_to_its_size_and_takes_a_larger_record_only_when_empty() {
+        let record = vec![7u8; CHUNK_BYTES / 2];
+        let mut chunk = Vec::new();
+        assert!(fits(&chunk, CHUNK_BYTES * 3), "an empty chunk takes any record");
+        push(&mut chunk, &record);
+        assert!(!fits(&chunk, record.len()), "a second half would pass the size with the lengths");
+        assert!(fits(&chunk, CHUNK_BYTES / 2 - 2 * LENGTH_BYTES));
+    }
+
+    #[test]
+    fn a_cut_chunk_is_an_error() {
+        let mut chunk = Vec::new();
+        push(&mut chunk, b"whole");
+        push(&mut chunk, b"cut short");
+        chunk.truncate(chunk.len() - 3);
+        let back: Vec<_> = records(&chunk).collect();
+        assert!(matches!(back[..], [Ok(b"whole"), Err(StoreError::Corrupt(_))]));
+        assert!(matches!(records(&[1, 0]).next(), Some(Err(StoreError::Corrupt(_)))));
+    }
+}
