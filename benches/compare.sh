@@ -38,11 +38,8 @@ done
 
 . "$root/benches/common.sh"
 
-ccusage="$root/benches/peer/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
-if [ ! -x "$ccusage" ]; then
-  say "installing the peer (ccusage 20.0.24) into benches/peer"
-  (cd "$root/benches/peer" && npm ci --no-audit --no-fund --silent)
-fi
+say "the peer (ccusage 20.0.24, pinned in benches/peer)"
+ccusage=$("$root/benches/peer/install.sh")
 
 build_release
 
