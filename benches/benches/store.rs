@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cc_analytics_benches::corpus;
 use cc_analytics_core::{Analyzer, MessageCapture, RecordSet};
-use cc_analytics_host::store::{Prepared, Store};
+use cc_analytics_host::store::Store;
 use criterion::{BatchSize, Criterion, Throughput, criterion_main};
 
 const CORPUS_BYTES: u64 = 20 << 20;
@@ -21,10 +21,10 @@ fn fresh_path() -> PathBuf {
     std::env::temp_dir().join(format!("cc-analytics-bench-store-{}-{n}.redb", std::process::id()))
 }
 
-/// Prepares `records`, merges them into `store` in one transaction and commits.
+/// Merges `records` into `store` in one transaction and commits.
 fn write(store: &Store, records: RecordSet) {
     let mut writer = store.writer().expect("a write transaction");
-    writer.merge(Prepared::new(records)).expect("merged");
+    writer.merge(records).expect("merged");
     writer.commit().expect("committed");
 }
 

@@ -16,7 +16,7 @@ use redb::{Database, ReadOnlyTable, ReadableDatabase, ReadableTable};
 
 pub use position::Position;
 pub use schema::SCHEMA_VERSION;
-pub use writer::{Changes, MergeStats, Prepared, Writer};
+pub use writer::{Changes, MergeStats, Writer};
 
 use schema::{CHUNKS, FILES, PLACES, SYNC_RUNS};
 

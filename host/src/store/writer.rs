@@ -57,13 +57,8 @@ impl Changes {
     }
 }
 
-/// Records ready to be written: each with its key and its stored form, in the order they are
-/// appended to the chunks (by session, then key). Preparing needs no transaction, so a sync
-/// prepares the next batch while the previous one is being written.
-pub struct Prepared(Vec<Entry>);
-
-/// One record: its key, the session it is stored under, whether it is a message (a user line or
-/// a response), and its encoded form.
+/// One record ready to be written: its key, the session it is stored under, whether it is a
+/// message (a user line or a response), and its encoded form.
 struct Entry {
     key: Vec<u8>,
     session: Option<String>,
@@ -71,21 +66,19 @@ struct Entry {
     value: Vec<u8>,
 }
 
-impl Prepared {
-    /// Encodes `records` and puts them in the order they are appended in.
-    pub fn new(records: RecordSet) -> Prepared {
-        let mut entries: Vec<Entry> = records
-            .into_records()
-            .map(|record| Entry {
-                key: record.key(),
-                session: record.session().map(str::to_owned),
-                is_message: record.is_message(),
-                value: record.encode(),
-            })
-            .collect();
-        entries.sort_unstable_by(|a, b| (a.session.as_deref(), &a.key).cmp(&(b.session.as_deref(), &b.key)));
-        Prepared(entries)
-    }
+/// Encodes `records` and puts them in the order they are appended in (by session, then key).
+fn entries(records: RecordSet) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = records
+        .into_records()
+        .map(|record| Entry {
+            key: record.key(),
+            session: record.session().map(str::to_owned),
+            is_message: record.is_message(),
+            value: record.encode(),
+        })
+        .collect();
+    entries.sort_unstable_by(|a, b| (a.session.as_deref(), &a.key).cmp(&(b.session.as_deref(), &b.key)));
+    entries
 }
 
 /// An open write transaction.
@@ -119,7 +112,7 @@ impl Writer {
     /// another session, are appended to their sessions' chunks, session by session, and the key
     /// → place table is written after them in its own order (so that both B-trees are written
     /// leaf after leaf rather than at random).
-    pub fn merge(&mut self, records: Prepared) -> Result<MergeStats, StoreError> {
+    pub fn merge(&mut self, records: RecordSet) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
         let mut chunks = self.txn.open_table(CHUNKS)?;
         let mut places = self.txn.open_table(PLACES)?;
@@ -127,7 +120,7 @@ impl Writer {
         // session order.
         let mut stored: BTreeMap<(Option<String>, u32), Vec<Entry>> = BTreeMap::new();
         let mut appended: Vec<Entry> = Vec::new();
-        for entry in records.0 {
+        for entry in entries(records) {
             if let Some(session) = &entry.session {
                 // Whether it had records before, asked before any record goes in.
                 if !self.known.contains_key(session) {
@@ -296,11 +289,11 @@ mod tests {
     use crate::store::Store;
 
     /// The records of one transcript.
-    fn records(path: &str, lines: &[String]) -> Prepared {
+    fn records(path: &str, lines: &[String]) -> RecordSet {
         let mut analyzer = Analyzer::new(MessageCapture::All);
         analyzer.push(path, lines.join("\n").as_bytes());
         analyzer.end_file(path);
-        Prepared::new(analyzer.into_records().0)
+        analyzer.into_records().0
     }
 
     fn prompt(session: &str, uuid: &str) -> String {
@@ -317,7 +310,7 @@ mod tests {
 
     /// Two batches: the second grows the first's response and replays its prompt into another
     /// session, from a file whose path sorts first (so the replay takes the prompt over).
-    fn batches() -> [Prepared; 2] {
+    fn batches() -> [RecordSet; 2] {
         [
             records("p/z.jsonl", &[prompt("s1", "u1"), response("s1", "a1", 1)]),
             records("p/a.jsonl", &[prompt("s2", "u1"), response("s1", "a2", 7), prompt("s2", "u2")]),
@@ -370,7 +363,7 @@ mod tests {
         assert_eq!((s1.len(), s2.len()), (1, 2), "the response stays in s1, both prompts are s2's");
         let mut lookup = one.lookup().unwrap();
         for batch in batches() {
-            assert!(batch.0.iter().all(|entry| lookup.contains(&entry.key).unwrap()));
+            assert!(batch.into_records().all(|record| lookup.contains(&record.key()).unwrap()));
         }
         assert!(lookup.has_session("s2").unwrap());
         drop((lookup, one, two));

@@ -17,7 +17,7 @@ pub use progress::Progress;
 
 use crate::discover;
 use crate::read::read_all;
-use crate::store::{Changes, MergeStats, Prepared, Store, StoreError};
+use crate::store::{Changes, MergeStats, Store, StoreError};
 
 /// Bytes read between two merges into the write transaction (bounds memory on a first sync).
 const BATCH_BYTES: u64 = 128 << 20;
@@ -88,9 +88,10 @@ pub fn run(
     progress.start(planned.len() as u64, total);
 
     let mut writer = store.writer()?;
-    // One thread reads (itself on every core) and prepares the records while this one merges
-    // the previous batch into the transaction: parsing and writing overlap, and at most two
-    // batches are in memory.
+    // One thread reads (itself on every core) while this one encodes the previous batch's
+    // records and merges them into the transaction: parsing and writing overlap, and at most
+    // two batches are in memory. (Encoding here rather than on the reading thread lets the
+    // readers start on the next batch at once; the merges leave this thread time for it.)
     thread::scope(|scope| -> Result<(), StoreError> {
         let (send, receive) = mpsc::sync_channel(0);
         let planned = &planned;
@@ -99,7 +100,7 @@ pub fn run(
                 let tasks: Vec<_> = batch.iter().map(|p| p.task.clone()).collect();
                 let (analyzer, outcomes) = read_all(&tasks, &MessageCapture::All, Some(progress));
                 let (records, line_errors, stats) = analyzer.into_records();
-                if send.send((batch, (Prepared::new(records), line_errors, stats), outcomes)).is_err() {
+                if send.send((batch, (records, line_errors, stats), outcomes)).is_err() {
                     break;
                 }
             }
