@@ -10,8 +10,10 @@ use super::StoreError;
 /// The table chunks are kept in: `(session id, chunk number)` → chunk.
 pub type ChunkTable<'txn> = Table<'txn, (Option<&'static str>, u32), &'static [u8]>;
 
-/// The size a chunk grows to by appending records. A record larger than that is a chunk of its
-/// own. Chunks stay just under 64 KiB so that each fills most of the redb page it is written in.
+/// The size a chunk grows to by appending records, and that a record merged in place may not
+/// make it pass (it is moved to the end of its session's chunks instead). A record larger than
+/// that is a chunk of its own. Just under 64 KiB, so that a full chunk fills most of the redb
+/// leaf it is written in (a leaf that outgrows a page takes a power-of-two number of pages).
 pub const CHUNK_BYTES: usize = (64 << 10) - 256;
 
 /// Bytes before each record: its length, little-endian.
@@ -19,7 +21,12 @@ const LENGTH_BYTES: usize = 4;
 
 /// Whether a record of `len` bytes may still be appended to `chunk`.
 pub fn fits(chunk: &[u8], len: usize) -> bool {
-    chunk.is_empty() || chunk.len() + LENGTH_BYTES + len <= CHUNK_BYTES
+    chunk.is_empty() || chunk.len() + framed(len) <= CHUNK_BYTES
+}
+
+/// The bytes a record of `len` bytes takes in a chunk.
+pub fn framed(len: usize) -> usize {
+    LENGTH_BYTES + len
 }
 
 /// Appends one encoded record.

@@ -71,9 +71,10 @@ engine_errors!(
 
 /// redb's page cache. Its default (1 GiB) keeps every page a sync or an index load touched, so
 /// a long-running `serve` would grow with the database. The API answers from the in-memory
-/// index, an index load reads the records once in key order, and a sync writes B-trees in key
-/// order, so a small cache costs them nothing measurable (at 1 GiB of transcripts, 4 MiB instead
-/// of 64 MiB takes 60 MB off the first sync's and the index load's peaks, at the same speed).
+/// index, an index load reads the chunks once in order, and a sync appends chunks session by
+/// session and writes the record places in key order, so a small cache costs them nothing
+/// measurable (at 1 GiB of transcripts, 4 MiB instead of 64 MiB took 60 MB off the first
+/// sync's and the index load's peaks, at the same speed).
 const CACHE_BYTES: usize = 4 << 20;
 
 /// The opened database.

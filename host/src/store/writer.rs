@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 
-use cc_analytics_core::RecordSet;
+use cc_analytics_core::{Record, RecordSet};
 use redb::{Database, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::chunk::{self, Appender, ChunkTable};
@@ -66,7 +66,8 @@ struct Entry {
     value: Vec<u8>,
 }
 
-/// Encodes `records` and puts them in the order they are appended in (by session, then key).
+/// Encodes `records` and puts them in the order they are appended in: by session, then key
+/// (records moved to another session go after the new ones of theirs).
 fn entries(records: RecordSet) -> Vec<Entry> {
     let mut entries: Vec<Entry> = records
         .into_records()
@@ -119,7 +120,7 @@ impl Writer {
         // The records found stored, by the chunk that holds them; the records to append, in
         // session order.
         let mut stored: BTreeMap<(Option<String>, u32), Vec<Entry>> = BTreeMap::new();
-        let mut appended: Vec<Entry> = Vec::new();
+        let mut fresh: Vec<Entry> = Vec::new();
         for entry in entries(records) {
             if let Some(session) = &entry.session {
                 // Whether it had records before, asked before any record goes in.
@@ -137,26 +138,36 @@ impl Writer {
                 }),
                 false => None,
             };
-            if let Some(place) = place {
-                stored.entry(place).or_default().push(entry);
-                continue;
+            match place {
+                Some(place) => stored.entry(place).or_default().push(entry),
+                None => {
+                    if let Some(written) = &mut self.written {
+                        written.insert(hash);
+                    }
+                    fresh.push(entry);
+                }
             }
+        }
+        let mut appended: Vec<Entry> = Vec::new();
+        for ((session, number), entries) in stored {
+            let merged = merge_into_chunk(&mut chunks, (session.as_deref(), number), entries, &mut self.changes)?;
+            appended.extend(merged.moved);
+            // Not where its place says (a sound database has no such record): written again.
+            fresh.extend(merged.lost);
+        }
+        for entry in fresh {
             self.changes.note(&entry.key, entry.session.as_deref());
+            stats.messages_added += u64::from(entry.is_message);
+            appended.push(entry);
+        }
+        // A session that had no record and gets one, new or moved there, is added.
+        for entry in &appended {
             if let Some(known) = entry.session.as_deref().and_then(|session| self.known.get_mut(session)) {
                 if !*known {
                     stats.sessions_added += 1;
                     *known = true;
                 }
             }
-            stats.messages_added += u64::from(entry.is_message);
-            if let Some(written) = &mut self.written {
-                written.insert(hash);
-            }
-            appended.push(entry);
-        }
-        for ((session, number), entries) in stored {
-            let moved = merge_into_chunk(&mut chunks, (session.as_deref(), number), entries, &mut self.changes)?;
-            appended.extend(moved);
         }
         // Stable: a moved record joins the records of its new session.
         appended.sort_by(|a, b| a.session.cmp(&b.session));
@@ -231,53 +242,77 @@ impl Writer {
     }
 }
 
+/// What merging into a chunk leaves to append.
+struct Merged {
+    /// Records merged and now of another session, or grown past the chunk's size.
+    moved: Vec<Entry>,
+    /// Entries whose record the chunk does not hold.
+    lost: Vec<Entry>,
+}
+
 /// Merges `entries` into the records of the chunk at `at`, noting what changed in `changes`, and
-/// writes the chunk again if a record changed. Returns the records that now belong to another
-/// session, merged, to be appended to its chunks.
+/// writes the chunk again if a record changed. A merged record that now belongs to another
+/// session, or that would make the chunk pass [`chunk::CHUNK_BYTES`] (unless it is alone in
+/// it), leaves the chunk to be appended to its session's chunks.
 fn merge_into_chunk(
     chunks: &mut ChunkTable<'_>,
     at: (Option<&str>, u32),
     entries: Vec<Entry>,
     changes: &mut Changes,
-) -> Result<Vec<Entry>, StoreError> {
-    let missing = || StoreError::Corrupt("a record is not where the record places say".into());
-    let chunk = chunks.get(at)?.ok_or_else(missing)?.value().to_vec();
-    // The chunk's records, each with its key.
-    let mut kept = chunk::records(&chunk)
-        .map(|value| value.and_then(|value| Ok((decode(value)?.key(), value.to_vec()))))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let mut moved = Vec::new();
+) -> Result<Merged, StoreError> {
+    let Some(chunk) = chunks.get(at)?.map(|chunk| chunk.value().to_vec()) else {
+        return Ok(Merged { moved: Vec::new(), lost: entries });
+    };
+    // The chunk's records, each decoded and encoded, found by key; `None` once moved out.
+    let mut kept: Vec<Option<(Record, Vec<u8>)>> = Vec::new();
+    let mut by_key = HashMap::new();
+    for value in chunk::records(&chunk) {
+        let value = value?;
+        let record = decode(value)?;
+        by_key.insert(record.key(), kept.len());
+        kept.push(Some((record, value.to_vec())));
+    }
+    let (mut size, mut left) = (chunk.len(), kept.len());
     let mut changed = false;
-    for Entry { key, value, .. } in entries {
-        let i = kept.iter().position(|(stored, _)| *stored == key).ok_or_else(missing)?;
-        let old = decode(&kept[i].1)?;
+    let mut merged_here = Merged { moved: Vec::new(), lost: Vec::new() };
+    for entry in entries {
+        let Some((i, (old, old_value))) = by_key.get(&entry.key).and_then(|&i| Some((i, kept[i].as_ref()?))) else {
+            merged_here.lost.push(entry);
+            continue;
+        };
         let mut merged = old.clone();
-        merged.merge(decode(&value)?);
-        if merged == old {
+        merged.merge(decode(&entry.value)?);
+        if merged == *old {
             continue;
         }
         changed = true;
         let session = (old.session() == merged.session()).then(|| merged.session()).flatten();
-        changes.note(&key, session);
-        if merged.session() == at.0 {
-            kept[i].1 = merged.encode();
+        changes.note(&entry.key, session);
+        let value = merged.encode();
+        let old_len = old_value.len();
+        let grown = size - old_len + value.len();
+        if merged.session() == at.0 && (grown <= chunk::CHUNK_BYTES || left == 1) {
+            size = grown;
+            kept[i] = Some((merged, value));
         } else {
-            kept.remove(i);
+            size -= chunk::framed(old_len);
+            left -= 1;
+            kept[i] = None;
             let session = merged.session().map(str::to_owned);
-            moved.push(Entry { key, session, is_message: merged.is_message(), value: merged.encode() });
+            merged_here.moved.push(Entry { key: entry.key, session, is_message: merged.is_message(), value });
         }
     }
     if changed {
-        let mut chunk = Vec::with_capacity(chunk.len());
-        for (_, value) in &kept {
-            chunk::push(&mut chunk, value);
+        let mut rewritten = Vec::with_capacity(size);
+        for (_, value) in kept.iter().flatten() {
+            chunk::push(&mut rewritten, value);
         }
-        match chunk.is_empty() {
+        match rewritten.is_empty() {
             true => chunks.remove(at)?,
-            false => chunks.insert(at, chunk.as_slice())?,
+            false => chunks.insert(at, rewritten.as_slice())?,
         };
     }
-    Ok(moved)
+    Ok(merged_here)
 }
 
 #[cfg(test)]
@@ -370,23 +405,80 @@ mod tests {
         std::fs::remove_dir_all(&folder).unwrap();
     }
 
-    /// A prompt of `s` with about 3 kB of text.
+    /// A prompt of `session` with about 3 kB of text.
     fn long_prompt(session: &str, uuid: &str) -> String {
         prompt(session, uuid).replace(r#""content":"go""#, &format!(r#""content":"{}""#, "words ".repeat(500)))
     }
 
+    /// A database of its own in the temp folder, with its folder.
+    fn fresh_store(name: &str) -> (Store, std::path::PathBuf) {
+        let folder = std::env::temp_dir().join(format!("cc-analytics-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join("store.redb");
+        let _ = std::fs::remove_file(&path);
+        (Store::open(&path, |_| {}).unwrap(), folder)
+    }
+
+    /// Each chunk: where it is, its size and how many records it holds.
+    fn chunks(store: &Store) -> Vec<((Option<String>, u32), usize, usize)> {
+        let read = store.db.begin_read().unwrap();
+        let table = read.open_table(CHUNKS).unwrap();
+        let mut out = Vec::new();
+        for entry in table.iter().unwrap() {
+            let (at, chunk) = entry.unwrap();
+            let (session, number) = at.value();
+            let records = chunk::records(chunk.value()).count();
+            out.push(((session.map(str::to_owned), number), chunk.value().len(), records));
+        }
+        out
+    }
+
+    /// Checks that `store` holds what one analysis of `files` gives, each record in the chunk its
+    /// place names, no chunk empty or past its size but for a lone record; returns the records.
+    fn holds_one_analysis(store: &Store, files: &[(&str, &[String])]) -> Vec<Record> {
+        let mut analyzer = Analyzer::new(MessageCapture::All);
+        for (path, lines) in files {
+            analyzer.push(path, lines.join("\n").as_bytes());
+            analyzer.end_file(path);
+        }
+        let expected: Vec<Record> = analyzer.into_records().0.into_records().collect();
+        let mut sessions: Vec<_> = expected.iter().filter_map(|r| r.session()).collect();
+        sessions.dedup();
+        for session in sessions {
+            let mut want: Vec<_> =
+                expected.iter().filter(|r| r.session() == Some(session)).map(|r| r.encode()).collect();
+            let mut have: Vec<_> = store.session_records(session).unwrap().into_records().map(|r| r.encode()).collect();
+            want.sort();
+            have.sort();
+            assert!(have == want, "{session}: {} records stored, {} expected, not the same", have.len(), want.len());
+        }
+        let read = store.db.begin_read().unwrap();
+        let (chunk_table, places) = (read.open_table(CHUNKS).unwrap(), read.open_table(PLACES).unwrap());
+        for record in &expected {
+            let place = places.get(record.key().as_slice()).unwrap().unwrap();
+            let (session, number) = place.value();
+            let chunk = chunk_table.get((session, number)).unwrap().unwrap();
+            let held: Vec<Vec<u8>> = chunk::records(chunk.value()).map(|r| decode(r.unwrap()).unwrap().key()).collect();
+            assert!(held.contains(&record.key()) && session == record.session());
+        }
+        let count: usize = chunks(store).iter().map(|&(_, _, records)| records).sum();
+        assert_eq!(count, expected.len(), "each record in one chunk");
+        for (at, size, records) in chunks(store) {
+            assert!(
+                records > 0 && (size <= chunk::CHUNK_BYTES || records == 1),
+                "{at:?}: {size} bytes, {records} records"
+            );
+        }
+        expected
+    }
+
     #[test]
     fn a_sessions_records_fill_chunks_and_a_later_merge_rewrites_only_what_changed() {
-        let folder = std::env::temp_dir().join(format!("cc-analytics-chunks-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
-        let path = folder.join("chunks.redb");
-        let _ = std::fs::remove_file(&path);
+        let (store, folder) = fresh_store("chunks");
         let first: Vec<String> =
             (0..60).map(|i| long_prompt("s1", &format!("u{i}"))).chain([response("s1", "a1", 1)]).collect();
         // From a file whose path sorts first: u5 goes to s2, the response grows.
-        let second = [prompt("s2", "u5"), response("s1", "a2", 9)];
-
-        let store = Store::open(&path, |_| {}).unwrap();
+        let second = vec![prompt("s2", "u5"), response("s1", "a2", 9)];
         let mut added = Vec::new();
         for batch in [records("p/z.jsonl", &first), records("p/a.jsonl", &second)] {
             let mut writer = store.writer().unwrap();
@@ -394,38 +486,13 @@ mod tests {
             writer.commit().unwrap();
         }
         assert_eq!(added[0], MergeStats { sessions_added: 1, messages_added: 61 });
-        assert_eq!(added[1], MergeStats::default(), "a moved prompt and a grown response add nothing");
-
-        // What one analysis of both files gives, session by session.
-        let mut analyzer = Analyzer::new(MessageCapture::All);
-        for (path, lines) in [("p/z.jsonl", &first[..]), ("p/a.jsonl", &second[..])] {
-            analyzer.push(path, lines.join("\n").as_bytes());
-            analyzer.end_file(path);
-        }
-        let expected: Vec<_> = analyzer.into_records().0.into_records().collect();
-        let mut lookup = store.lookup().unwrap();
-        for session in ["s1", "s2"] {
-            let mut want: Vec<_> =
-                expected.iter().filter(|r| r.session() == Some(session)).map(|r| r.encode()).collect();
-            let mut have: Vec<_> = store.session_records(session).unwrap().into_records().map(|r| r.encode()).collect();
-            want.sort();
-            have.sort();
-            assert_eq!(have, want, "{session}");
-        }
-        assert!(expected.iter().all(|r| lookup.contains(&r.key()).unwrap()));
-        let chunks: Vec<(Option<String>, u32)> = {
-            let read = store.db.begin_read().unwrap();
-            let table = read.open_table(CHUNKS).unwrap();
-            let at = |entry: (redb::AccessGuard<'_, (Option<&str>, u32)>, _)| {
-                let (session, number) = entry.0.value();
-                (session.map(str::to_owned), number)
-            };
-            table.iter().unwrap().map(|entry| at(entry.unwrap())).collect()
-        };
-        let s1 = chunks.iter().filter(|(s, _)| s.as_deref() == Some("s1")).count();
+        assert_eq!(added[1], MergeStats { sessions_added: 1, messages_added: 0 }, "s2, by the prompt moved to it");
+        let expected = holds_one_analysis(&store, &[("p/z.jsonl", &first), ("p/a.jsonl", &second)]);
+        let s1 = chunks(&store).iter().filter(|((s, _), ..)| s.as_deref() == Some("s1")).count();
         assert!(s1 >= 3, "60 prompts of 3 kB fill {s1} chunks");
-        assert_eq!(chunks.last(), Some(&(Some("s2".to_owned()), 0)));
+        assert_eq!(chunks(&store).last().unwrap().0, (Some("s2".to_owned()), 0));
 
+        let lookup = store.lookup().unwrap();
         let mut writer = store.writer().unwrap();
         assert_eq!(writer.purge(&["s1".to_owned()]).unwrap(), 60, "59 prompts and the response");
         writer.commit().unwrap();
@@ -433,8 +500,51 @@ mod tests {
         assert!(!lookup_after.has_session("s1").unwrap() && lookup_after.has_session("s2").unwrap());
         assert!(store.session_records("s1").unwrap().is_empty());
         assert!(!lookup_after.contains(&expected.iter().find(|r| r.session() == Some("s1")).unwrap().key()).unwrap());
-        assert!(lookup.has_session("s1").unwrap(), "a lookup sees the records as they were when it was made");
+        assert!(lookup.contains(&expected[0].key()).unwrap(), "a lookup sees the records as they were");
+        assert_eq!(chunks(&store).len(), 1, "s2's");
         drop((lookup, lookup_after, store));
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn a_record_that_grows_past_its_chunks_size_moves_to_the_end_of_its_session() {
+        let (store, folder) = fresh_store("grown");
+        // The response first, then prompts up to just under a chunk's size.
+        let first: Vec<String> =
+            [response("s1", "a1", 1)].into_iter().chain((0..20).map(|i| long_prompt("s1", &format!("u{i}")))).collect();
+        let big = response("s1", "a2", 9).replace(r#""text":"x""#, &format!(r#""text":"{}""#, "more ".repeat(2_000)));
+        let second = vec![big];
+        for batch in [records("p/s1.jsonl", &first), records("p/s1-more.jsonl", &second)] {
+            let mut writer = store.writer().unwrap();
+            writer.merge(batch).unwrap();
+            writer.commit().unwrap();
+        }
+        holds_one_analysis(&store, &[("p/s1.jsonl", &first), ("p/s1-more.jsonl", &second)]);
+        let sizes: Vec<(u32, usize)> =
+            chunks(&store).into_iter().map(|((_, number), size, _)| (number, size)).collect();
+        assert_eq!(sizes.len(), 2, "the grown response left its full chunk for a new one: {sizes:?}");
+        drop(store);
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn records_whose_chunk_is_gone_are_written_again_when_met_again() {
+        let (store, folder) = fresh_store("lost");
+        let lines: Vec<String> = (0..3).map(|i| prompt("s1", &format!("u{i}"))).chain([prompt("s2", "v")]).collect();
+        let mut writer = store.writer().unwrap();
+        writer.merge(records("p/s.jsonl", &lines)).unwrap();
+        writer.commit().unwrap();
+        // s1's chunk lost (no sound database loses one): its records' places still name it.
+        let write = store.db.begin_write().unwrap();
+        write.open_table(CHUNKS).unwrap().remove((Some("s1"), 0)).unwrap();
+        write.commit().unwrap();
+
+        let mut writer = store.writer().unwrap();
+        let added = writer.merge(records("p/s.jsonl", &lines)).unwrap();
+        writer.commit().unwrap();
+        assert_eq!(added, MergeStats { sessions_added: 1, messages_added: 3 }, "s1 and its prompts again");
+        holds_one_analysis(&store, &[("p/s.jsonl", &lines)]);
+        drop(store);
         std::fs::remove_dir_all(&folder).unwrap();
     }
 }
