@@ -317,7 +317,8 @@ fn merge_into_chunk(
 
 #[cfg(test)]
 mod tests {
-    use cc_analytics_core::{Analyzer, MessageCapture};
+    use cc_analytics_core::{Analyzer, MessageCapture, PriceTable, QueryContext, answer, chrono_tz};
+    use proptest::prelude::*;
     use redb::ReadableDatabase;
 
     use super::*;
@@ -433,8 +434,34 @@ mod tests {
         out
     }
 
-    /// Checks that `store` holds what one analysis of `files` gives, each record in the chunk its
-    /// place names, no chunk empty or past its size but for a lone record; returns the records.
+    /// Every stored record, read chunk by chunk.
+    fn every_record(store: &Store) -> Vec<Record> {
+        let read = store.db.begin_read().unwrap();
+        let table = read.open_table(CHUNKS).unwrap();
+        let mut records = Vec::new();
+        for entry in table.iter().unwrap() {
+            let (_, chunk) = entry.unwrap();
+            records.extend(chunk::records(chunk.value()).map(|value| decode(value.unwrap()).unwrap()));
+        }
+        records
+    }
+
+    /// What a dataset answers: totals, sessions and each session's detail, conversation included.
+    fn answers(records: Vec<Record>) -> Vec<String> {
+        let data = records.into_iter().collect::<RecordSet>().build(&PriceTable::builtin(), &MessageCapture::All);
+        let context = QueryContext { now: 0, default_zone: chrono_tz::UTC };
+        let mut targets: Vec<String> = ["overview", "sessions?limit=100", "daily-usage", "tool-usage", "projects"]
+            .iter()
+            .map(|endpoint| format!("/api/analytics/{endpoint}"))
+            .collect();
+        targets.extend(data.sessions.iter().map(|s| format!("/api/analytics/sessions/{}", s.session.id)));
+        targets.iter().map(|target| answer(&data, target, &context).body).collect()
+    }
+
+    /// Checks that `store` holds the records one analysis of `files` gives (each under its session,
+    /// answering the same; the parts of a response merged in another order are the same parts),
+    /// each in the chunk its place names, in no chunk empty or past its size but for a lone
+    /// record; returns them.
     fn holds_one_analysis(store: &Store, files: &[(&str, &[String])]) -> Vec<Record> {
         let mut analyzer = Analyzer::new(MessageCapture::All);
         for (path, lines) in files {
@@ -442,18 +469,17 @@ mod tests {
             analyzer.end_file(path);
         }
         let expected: Vec<Record> = analyzer.into_records().0.into_records().collect();
-        let mut sessions: Vec<_> = expected.iter().filter_map(|r| r.session()).collect();
-        sessions.dedup();
-        for session in sessions {
-            let mut want: Vec<_> =
-                expected.iter().filter(|r| r.session() == Some(session)).map(|r| r.encode()).collect();
-            let mut have: Vec<_> = store.session_records(session).unwrap().into_records().map(|r| r.encode()).collect();
-            want.sort();
-            have.sort();
-            assert!(have == want, "{session}: {} records stored, {} expected, not the same", have.len(), want.len());
-        }
+        let placed = |records: &[Record]| {
+            let mut keys: Vec<_> = records.iter().map(|r| (r.session().map(str::to_owned), r.key())).collect();
+            keys.sort();
+            keys
+        };
+        let stored = every_record(store);
+        assert_eq!(placed(&stored), placed(&expected), "every record once, under its session");
+        assert_eq!(answers(stored), answers(expected.clone()));
         let read = store.db.begin_read().unwrap();
         let (chunk_table, places) = (read.open_table(CHUNKS).unwrap(), read.open_table(PLACES).unwrap());
+        assert_eq!(places.len().unwrap(), expected.len() as u64);
         for record in &expected {
             let place = places.get(record.key().as_slice()).unwrap().unwrap();
             let (session, number) = place.value();
@@ -461,8 +487,6 @@ mod tests {
             let held: Vec<Vec<u8>> = chunk::records(chunk.value()).map(|r| decode(r.unwrap()).unwrap().key()).collect();
             assert!(held.contains(&record.key()) && session == record.session());
         }
-        let count: usize = chunks(store).iter().map(|&(_, _, records)| records).sum();
-        assert_eq!(count, expected.len(), "each record in one chunk");
         for (at, size, records) in chunks(store) {
             assert!(
                 records > 0 && (size <= chunk::CHUNK_BYTES || records == 1),
@@ -546,5 +570,80 @@ mod tests {
         holds_one_analysis(&store, &[("p/s.jsonl", &lines)]);
         drop(store);
         std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    /// A line of the histories the property below generates: few sessions, ids and summaries,
+    /// so that lines meet again across files (replays that move records, responses that grow)
+    /// and texts large enough to cross chunk boundaries.
+    #[derive(Debug, Clone)]
+    enum Line {
+        Prompt { session: u8, uuid: u8, minute: u8, words: u16 },
+        Response { session: u8, uuid: u8, message: u8, output: u16, minute: u8, words: u16 },
+        Summary { text: u8, leaf: u8 },
+    }
+
+    impl Line {
+        fn json(&self) -> String {
+            let at = |minute: &u8| format!("2025-01-01T00:{minute:02}:00Z");
+            match self {
+                Line::Prompt { session, uuid, minute, words } => format!(
+                    r#"{{"type":"user","sessionId":"s{session}","uuid":"u{uuid}","timestamp":"{}","cwd":"/w","message":{{"content":"{}"}}}}"#,
+                    at(minute),
+                    "word ".repeat(usize::from(*words))
+                ),
+                Line::Response { session, uuid, message, output, minute, words } => format!(
+                    r#"{{"type":"assistant","sessionId":"s{session}","uuid":"a{uuid}","timestamp":"{}","requestId":"r{message}","message":{{"id":"m{message}","model":"claude-sonnet-4-5","content":[{{"type":"text","text":"{}"}}],"usage":{{"input_tokens":10,"output_tokens":{output}}}}}}}"#,
+                    at(minute),
+                    "word ".repeat(usize::from(*words))
+                ),
+                Line::Summary { text, leaf } => {
+                    format!(r#"{{"type":"summary","summary":"S{text}","leafUuid":"u{leaf}"}}"#)
+                }
+            }
+        }
+    }
+
+    fn line() -> impl Strategy<Value = Line> {
+        let words = prop_oneof![0..200u16, 2_000..5_000u16];
+        prop_oneof![
+            4 => (0..3u8, 0..8u8, 0..60u8, words.clone())
+                .prop_map(|(session, uuid, minute, words)| Line::Prompt { session, uuid, minute, words }),
+            4 => (0..3u8, 0..8u8, 0..4u8, 1..500u16, 0..60u8, words)
+                .prop_map(|(session, uuid, message, output, minute, words)| Line::Response { session, uuid, message, output, minute, words }),
+            1 => (0..3u8, 0..8u8).prop_map(|(text, leaf)| Line::Summary { text, leaf }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Files merged one by one, in transactions of any size, leave the store holding what one
+        /// analysis of them all gives, each record in one chunk of its session that its place
+        /// names, and no chunk past its size but for a lone record.
+        #[test]
+        fn any_files_in_any_transactions_store_what_one_analysis_gives(
+            files in prop::collection::vec(prop::collection::vec(line(), 1..12), 1..6),
+            transaction_of in prop::collection::vec(0..3usize, 6),
+        ) {
+            let (store, folder) = fresh_store("property");
+            let files: Vec<(String, Vec<String>)> = files
+                .iter()
+                .enumerate()
+                .map(|(i, lines)| (format!("p/f{i}.jsonl"), lines.iter().map(Line::json).collect()))
+                .collect();
+            for transaction in 0..3 {
+                let mut writer = store.writer().unwrap();
+                for (i, (path, lines)) in files.iter().enumerate() {
+                    if transaction_of[i] == transaction {
+                        writer.merge(records(path, lines)).unwrap();
+                    }
+                }
+                writer.commit().unwrap();
+            }
+            let files: Vec<(&str, &[String])> = files.iter().map(|(path, lines)| (path.as_str(), &lines[..])).collect();
+            holds_one_analysis(&store, &files);
+            drop(store);
+            std::fs::remove_dir_all(&folder).unwrap();
+        }
     }
 }
