@@ -66,8 +66,8 @@ struct Entry {
     value: Vec<u8>,
 }
 
-/// Encodes `records` and puts them in the order they are appended in: by session, then key
-/// (records moved to another session go after the new ones of theirs).
+/// Encodes `records` and puts them in the order new records are appended in: by session, then
+/// key.
 fn entries(records: RecordSet) -> Vec<Entry> {
     let mut entries: Vec<Entry> = records
         .into_records()
@@ -274,10 +274,10 @@ fn merge_into_chunk(
     }
     let (mut size, mut left) = (chunk.len(), kept.len());
     let mut changed = false;
-    let mut merged_here = Merged { moved: Vec::new(), lost: Vec::new() };
+    let mut rest = Merged { moved: Vec::new(), lost: Vec::new() };
     for entry in entries {
         let Some((i, (old, old_value))) = by_key.get(&entry.key).and_then(|&i| Some((i, kept[i].as_ref()?))) else {
-            merged_here.lost.push(entry);
+            rest.lost.push(entry);
             continue;
         };
         let mut merged = old.clone();
@@ -299,7 +299,7 @@ fn merge_into_chunk(
             left -= 1;
             kept[i] = None;
             let session = merged.session().map(str::to_owned);
-            merged_here.moved.push(Entry { key: entry.key, session, is_message: merged.is_message(), value });
+            rest.moved.push(Entry { key: entry.key, session, is_message: merged.is_message(), value });
         }
     }
     if changed {
@@ -312,7 +312,7 @@ fn merge_into_chunk(
             false => chunks.insert(at, rewritten.as_slice())?,
         };
     }
-    Ok(merged_here)
+    Ok(rest)
 }
 
 #[cfg(test)]
