@@ -103,7 +103,7 @@ pub fn open_app(db: Option<&Path>, source: &SourceArgs, retention_days: Option<u
     let upgrading = |version| {
         eprintln!(
             "cc-analytics: upgrading the database {} from version {version} to {SCHEMA_VERSION} \
-             (once; about 15 s per GB)",
+             (once; about 10 s per GB)",
             path.display()
         );
     };
