@@ -3,12 +3,16 @@
 //! writes, instead of a B-tree entry per record; an incremental sync rewrites only the chunks
 //! that hold a record it changed, and the last chunk of a session it added to.
 
+use std::ops::RangeInclusive;
+
 use redb::{ReadableTable, Table};
 
 use super::StoreError;
 
 /// The table chunks are kept in: `(session id, chunk number)` → chunk.
 pub type ChunkTable<'txn> = Table<'txn, (Option<&'static str>, u32), &'static [u8]>;
+/// The table of places: record key → `(session id, chunk number)` of the chunk that holds it.
+pub type PlaceTable<'txn> = Table<'txn, &'static [u8], (Option<&'static str>, u32)>;
 
 /// The size a chunk grows to by appending records, and that a record merged in place may not
 /// make it pass (it is moved to the end of its session's chunks instead). A record larger than
@@ -68,25 +72,33 @@ impl<'a> Iterator for Records<'a> {
     }
 }
 
+/// Where every chunk of `session` is.
+pub fn of_session(session: Option<&str>) -> RangeInclusive<(Option<&str>, u32)> {
+    (session, 0)..=(session, u32::MAX)
+}
+
 /// The number and contents of a session's last chunk, if it has any.
 pub fn last(
     table: &impl ReadableTable<(Option<&'static str>, u32), &'static [u8]>,
     session: Option<&str>,
 ) -> Result<Option<(u32, Vec<u8>)>, StoreError> {
-    let last = table.range((session, 0)..=(session, u32::MAX))?.next_back().transpose()?;
+    let last = table.range(of_session(session))?.next_back().transpose()?;
     Ok(last.map(|(key, chunk)| (key.value().1, chunk.value().to_vec())))
 }
 
-/// Appends records, given session by session, to the end of their sessions' chunks: to a
-/// session's last chunk while it has room, then to new ones.
+/// Appends records, given session by session, to the end of their sessions' chunks (to a
+/// session's last chunk while it has room, then to new ones), and places them.
 #[derive(Default)]
 pub struct Appender {
+    /// The sessions appended to, in turn; `open` is the last one's chunk.
+    sessions: Vec<Option<String>>,
     open: Option<Open>,
+    /// Each record's key, its session (an index into `sessions`) and its chunk's number.
+    placed: Vec<(Vec<u8>, usize, u32)>,
 }
 
 /// The chunk being appended to.
 struct Open {
-    session: Option<String>,
     number: u32,
     chunk: Vec<u8>,
     /// Whether `chunk` has records not yet written.
@@ -94,46 +106,55 @@ struct Open {
 }
 
 impl Appender {
-    /// Appends one encoded record of `session`; returns the number of the chunk it went into.
+    /// Appends the encoded record with this key to the chunks of `session`.
     pub fn push(
         &mut self,
-        table: &mut ChunkTable<'_>,
+        chunks: &mut ChunkTable<'_>,
+        key: Vec<u8>,
         session: Option<&str>,
         record: &[u8],
-    ) -> Result<u32, StoreError> {
-        if self.open.as_ref().is_none_or(|open| open.session.as_deref() != session) {
-            self.finish_session(table)?;
-            let (number, chunk) = last(table, session)?.unwrap_or_default();
-            self.open = Some(Open { session: session.map(str::to_owned), number, chunk, dirty: false });
+    ) -> Result<(), StoreError> {
+        if self.open.is_none() || self.sessions.last().map(Option::as_deref) != Some(session) {
+            self.write_open(chunks)?;
+            let (number, chunk) = last(chunks, session)?.unwrap_or_default();
+            self.sessions.push(session.map(str::to_owned));
+            self.open = Some(Open { number, chunk, dirty: false });
         }
         let open = self.open.as_mut().expect("a chunk is open");
         if !fits(&open.chunk, record.len()) {
-            open.write(table)?;
+            open.write(chunks, session)?;
             open.number += 1;
             open.chunk.clear();
         }
         push(&mut open.chunk, record);
         open.dirty = true;
-        Ok(open.number)
+        self.placed.push((key, self.sessions.len() - 1, open.number));
+        Ok(())
     }
 
-    /// Writes the chunk appended to last.
-    pub fn finish(mut self, table: &mut ChunkTable<'_>) -> Result<(), StoreError> {
-        self.finish_session(table)
+    /// Writes the chunk appended to last, then every record's place, in key order (so that the
+    /// places' B-tree is written leaf after leaf; keys are unique, as a record set's are).
+    pub fn finish(mut self, chunks: &mut ChunkTable<'_>, places: &mut PlaceTable<'_>) -> Result<(), StoreError> {
+        self.write_open(chunks)?;
+        self.placed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, session, number) in &self.placed {
+            places.insert(key.as_slice(), (self.sessions[*session].as_deref(), *number))?;
+        }
+        Ok(())
     }
 
-    fn finish_session(&mut self, table: &mut ChunkTable<'_>) -> Result<(), StoreError> {
-        match self.open.take() {
-            Some(mut open) => open.write(table),
-            None => Ok(()),
+    fn write_open(&mut self, chunks: &mut ChunkTable<'_>) -> Result<(), StoreError> {
+        match (self.open.take(), self.sessions.last()) {
+            (Some(mut open), Some(session)) => open.write(chunks, session.as_deref()),
+            _ => Ok(()),
         }
     }
 }
 
 impl Open {
-    fn write(&mut self, table: &mut ChunkTable<'_>) -> Result<(), StoreError> {
+    fn write(&mut self, chunks: &mut ChunkTable<'_>, session: Option<&str>) -> Result<(), StoreError> {
         if self.dirty {
-            table.insert((self.session.as_deref(), self.number), self.chunk.as_slice())?;
+            chunks.insert((session, self.number), self.chunk.as_slice())?;
             self.dirty = false;
         }
         Ok(())

@@ -145,7 +145,7 @@ impl Store {
     pub fn session_records(&self, session: &str) -> Result<RecordSet, StoreError> {
         let read = self.db.begin_read()?;
         let mut set = RecordSet::new();
-        for entry in read.open_table(CHUNKS)?.range((Some(session), 0)..=(Some(session), u32::MAX))? {
+        for entry in read.open_table(CHUNKS)?.range(chunk::of_session(Some(session)))? {
             let (_, chunk) = entry?;
             for value in chunk::records(chunk.value()) {
                 set.insert(decode(value?)?);
@@ -254,7 +254,7 @@ fn has_records(
     chunks: &impl ReadableTable<(Option<&'static str>, u32), &'static [u8]>,
     session: &str,
 ) -> Result<bool, StoreError> {
-    Ok(chunks.range((Some(session), 0)..=(Some(session), u32::MAX))?.next().transpose()?.is_some())
+    Ok(chunks.range(chunk::of_session(Some(session)))?.next().transpose()?.is_some())
 }
 
 #[cfg(unix)]

@@ -122,21 +122,15 @@ fn records_in_chunks(write: &WriteTransaction) -> Result<(), StoreError> {
     {
         let old = write.open_table(V2_RECORDS)?;
         let mut chunks = write.open_table(CHUNKS)?;
-        let mut places: Vec<(Vec<u8>, Option<String>, u32)> = Vec::new();
+        let mut places = write.open_table(PLACES)?;
         // The old table is in session order: each session's records fill its chunks in turn.
         let mut appender = Appender::default();
         for entry in old.iter()? {
             let (key, value) = entry?;
             let (session, record) = key.value();
-            let number = appender.push(&mut chunks, session, value.value())?;
-            places.push((record.to_vec(), session.map(str::to_owned), number));
+            appender.push(&mut chunks, record.to_vec(), session, value.value())?;
         }
-        appender.finish(&mut chunks)?;
-        places.sort_unstable();
-        let mut table = write.open_table(PLACES)?;
-        for (key, session, number) in places {
-            table.insert(key.as_slice(), (session.as_deref(), number))?;
-        }
+        appender.finish(&mut chunks, &mut places)?;
     }
     write.delete_table(V2_RECORDS)?;
     write.delete_table(V2_RECORD_SESSIONS)?;

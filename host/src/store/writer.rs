@@ -171,18 +171,11 @@ impl Writer {
         }
         // Stable: a moved record joins the records of its new session.
         appended.sort_by(|a, b| a.session.cmp(&b.session));
-        let mut placed = Vec::with_capacity(appended.len());
         let mut appender = Appender::default();
         for Entry { key, session, value, .. } in appended {
-            let number = appender.push(&mut chunks, session.as_deref(), &value)?;
-            placed.push((key, session, number));
+            appender.push(&mut chunks, key, session.as_deref(), &value)?;
         }
-        appender.finish(&mut chunks)?;
-        // Keys are unique within a set, so no two entries are for the same key.
-        placed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (key, session, number) in placed {
-            places.insert(key.as_slice(), (session.as_deref(), number))?;
-        }
+        appender.finish(&mut chunks, &mut places)?;
         Ok(stats)
     }
 
@@ -206,7 +199,7 @@ impl Writer {
         for session in sessions {
             let session = Some(session.as_str());
             let (mut numbers, mut keys) = (Vec::new(), Vec::new());
-            for entry in chunks.range((session, 0)..=(session, u32::MAX))? {
+            for entry in chunks.range(chunk::of_session(session))? {
                 let (at, chunk) = entry?;
                 numbers.push(at.value().1);
                 for value in chunk::records(chunk.value()) {
