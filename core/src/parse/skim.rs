@@ -1,12 +1,14 @@
 //! A validating JSON skimmer. It walks a line once, checks that it is well-formed JSON, and hands
 //! back the raw text of the values of a few chosen keys, so that only those small values are
-//! deserialized. Strings are skipped by searching for `"` and `\` (the next 32 bytes eight at a
-//! time, then SIMD over a longer plain run), which is what makes long tool results and pasted
+//! deserialized. Strings are skipped 64 bytes at a time, with their escapes worked out for the
+//! whole block at once (see [`string_end`]), which is what makes long tool results and pasted
 //! files cheap: most bytes of a transcript are inside strings nobody needs.
 //!
 //! Raw control characters inside strings are rejected, as JSON requires; a text without any (all
 //! that Claude Code writes) is told apart in one pass, so its strings are not checked byte by
 //! byte. Keys are compared as written, without unescaping.
+
+use wide::u8x16;
 
 /// Deepest nesting accepted (as serde_json's default).
 const MAX_DEPTH: u32 = 128;
@@ -167,33 +169,17 @@ impl<'a> Skim<'a> {
     fn string(&mut self) -> Result<&'a [u8], String> {
         self.expect(b'"')?;
         let start = self.pos;
-        let mut from = start;
-        while let Some(at) = quote_or_backslash(self.bytes, from) {
-            if self.bytes[at] == b'"' {
-                let raw = &self.bytes[start..at];
-                if let Some(control) = self.controls.then(|| raw.iter().position(|&b| b < 0x20)).flatten() {
-                    self.pos = start + control;
-                    return Err(self.error("control character in a string"));
-                }
-                self.pos = at + 1;
-                return Ok(raw);
-            }
-            self.pos = at + 1;
-            match self.next() {
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
-                Some(b'u') => {
-                    let hex = self.bytes.get(self.pos..self.pos + 4).unwrap_or_default();
-                    if hex.len() != 4 || !hex.iter().all(u8::is_ascii_hexdigit) {
-                        return Err(self.error("invalid unicode escape"));
-                    }
-                    self.pos += 4;
-                }
-                _ => return Err(self.error("invalid escape")),
-            }
-            from = self.pos;
+        let end = string_end(self.bytes, start).map_err(|(at, what)| {
+            self.pos = at;
+            self.error(what)
+        })?;
+        let raw = &self.bytes[start..end];
+        if let Some(control) = self.controls.then(|| raw.iter().position(|&b| b < 0x20)).flatten() {
+            self.pos = start + control;
+            return Err(self.error("control character in a string"));
         }
-        self.pos = self.bytes.len();
-        Err(self.error("EOF while parsing a string"))
+        self.pos = end + 1;
+        Ok(raw)
     }
 
     fn literal(&mut self, word: &str) -> Result<(), String> {
@@ -242,31 +228,106 @@ impl<'a> Skim<'a> {
     }
 }
 
-/// The first `"` or `\` at or after `from`. Escapes come close together in code and tool
-/// output, so the first 32 bytes are searched eight at a time with integer arithmetic (a call
-/// into the SIMD search costs more than that); a longer plain run goes to memchr's SIMD search.
-/// In a word `w`, the bytes equal to `b` are the zero bytes of `w ^ b`; `zero_bytes` flags the
-/// lowest zero byte exactly (a byte above it may be flagged falsely), which is the one wanted.
-fn quote_or_backslash(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const TOP: u64 = 0x8080_8080_8080_8080;
-    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & TOP;
-    let mut at = from;
-    for _ in 0..4 {
-        let Some(word) = bytes.get(at..at + 8) else { break };
-        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        let found = zero_bytes(word ^ (ONES * u64::from(b'"'))) | zero_bytes(word ^ (ONES * u64::from(b'\\')));
-        if found != 0 {
-            return Some(at + (found.trailing_zeros() / 8) as usize);
+/// Bytes of a string looked at together.
+const BLOCK: usize = 64;
+
+/// Where the string whose text starts at `start` ends (the index of its closing quote), every
+/// escape before it checked; or where (the cursor for the error) and why it is not a string.
+/// Strings are read a block at a time: the quotes and backslashes of a block are found at once
+/// with SIMD compares (SSE2 natively, simd128 in WebAssembly), and which bytes a backslash
+/// escapes is worked out for the whole block with integer arithmetic, so the escapes that code
+/// and tool output are full of cost no branch each. A block with neither hands the rest of its
+/// run to memchr's wider search (base64 images and pasted files are long plain runs).
+fn string_end(bytes: &[u8], start: usize) -> Result<usize, (usize, &'static str)> {
+    let mut at = start;
+    // Whether the block's first byte is escaped by a backslash that ends the block before.
+    let mut carried = 0;
+    loop {
+        let (quotes, backslashes) = quotes_and_backslashes(bytes, at);
+        let (escaped, carry) = escaped_bytes(backslashes, carried);
+        let quotes = quotes & !escaped;
+        let before_end = match quotes {
+            0 => escaped,
+            _ => escaped & ((1 << quotes.trailing_zeros()) - 1),
+        };
+        if before_end != 0 {
+            check_escapes(bytes, at, before_end)?;
         }
-        at += 8;
+        if quotes != 0 {
+            return Ok(at + quotes.trailing_zeros() as usize);
+        }
+        if at + BLOCK >= bytes.len() {
+            let what = if carry == 1 { "invalid escape" } else { "EOF while parsing a string" };
+            return Err((bytes.len(), what));
+        }
+        carried = carry;
+        at += BLOCK;
+        if backslashes == 0 && carried == 0 {
+            match memchr::memchr2(b'"', b'\\', &bytes[at..]) {
+                Some(found) => at += found,
+                None => return Err((bytes.len(), "EOF while parsing a string")),
+            }
+        }
     }
-    memchr::memchr2(b'"', b'\\', bytes.get(at..)?).map(|i| at + i)
+}
+
+/// The quotes and backslashes among the [`BLOCK`] bytes from `at`, as bits (bit `i` for byte
+/// `at + i`); bytes past the end of `bytes` are neither.
+fn quotes_and_backslashes(bytes: &[u8], at: usize) -> (u64, u64) {
+    let mut padded = [b' '; BLOCK];
+    let block = match bytes.get(at..at + BLOCK) {
+        Some(whole) => whole,
+        None => {
+            let rest = &bytes[at.min(bytes.len())..];
+            padded[..rest.len()].copy_from_slice(rest);
+            &padded
+        }
+    };
+    let (mut quotes, mut backslashes) = (0, 0);
+    for (i, lanes) in block.chunks_exact(16).enumerate() {
+        let lanes = u8x16::from(<[u8; 16]>::try_from(lanes).expect("16 bytes"));
+        quotes |= u64::from(lanes.simd_eq(u8x16::splat(b'"')).to_bitmask()) << (16 * i);
+        backslashes |= u64::from(lanes.simd_eq(u8x16::splat(b'\\')).to_bitmask()) << (16 * i);
+    }
+    (quotes, backslashes)
+}
+
+/// Which bytes of a block are escaped, as bits, and whether the next block's first byte is,
+/// given the block's backslashes and whether its own first byte is escaped. A byte is escaped
+/// when an odd run of backslashes ends just before it. Subtracting the bits of the backslashes
+/// that can start an escape from their successors, with every odd bit set, makes a run's borrow
+/// flip the parity of the bits it crosses, which marks the escaped byte after each run by whether
+/// the run started on an even or an odd bit.
+fn escaped_bytes(backslashes: u64, carried: u64) -> (u64, u64) {
+    const ODD_BITS: u64 = 0xAAAA_AAAA_AAAA_AAAA;
+    let starts = backslashes & !carried;
+    let codes = (((starts << 1) | ODD_BITS).wrapping_sub(starts)) ^ ODD_BITS;
+    (codes ^ (backslashes | carried), (codes & backslashes) >> 63)
+}
+
+/// Checks the escaped bytes `escaped` (bits) of the block at `at`: each must be one of JSON's
+/// escape letters, and a `u` must be followed by four hex digits.
+fn check_escapes(bytes: &[u8], at: usize, escaped: u64) -> Result<(), (usize, &'static str)> {
+    let mut left = escaped;
+    while left != 0 {
+        let letter = at + left.trailing_zeros() as usize;
+        match bytes.get(letter) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+            Some(b'u') => {
+                let hex = bytes.get(letter + 1..letter + 5).unwrap_or_default();
+                if hex.len() != 4 || !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return Err((letter + 1, "invalid unicode escape"));
+                }
+            }
+            _ => return Err(((letter + 1).min(bytes.len()), "invalid escape")),
+        }
+        left &= left - 1;
+    }
+    Ok(())
 }
 
 /// Whether any byte is below 0x20, eight bytes at a time: a byte below 0x20 is the only way
-/// `byte - 0x20` borrows into its top bit while the byte's own top bit is clear. Plain integer
-/// arithmetic, so it is as fast in WebAssembly (no SIMD there) as natively.
+/// `byte - 0x20` borrows into its top bit while the byte's own top bit is clear.
 fn has_controls(bytes: &[u8]) -> bool {
     const LOW: u64 = 0x2020_2020_2020_2020;
     const TOP: u64 = 0x8080_8080_8080_8080;
@@ -385,29 +446,56 @@ mod tests {
         assert_eq!(elements, [r#"{"x":1}"#, r#""s""#, "2"]);
     }
 
-    #[test]
-    fn the_first_quote_or_backslash_is_found_from_any_start() {
-        // Every other byte value, and plain runs long enough for the SIMD search; then quotes and
-        // backslashes alone, side by side in one word, and far apart.
-        let mut text: Vec<u8> = (0..=255u8).filter(|&b| b != b'"' && b != b'\\').collect();
-        text.extend(std::iter::repeat_n(b'x', 100));
-        let plain = text.clone();
-        for at in [0, 3, 4, 70, 71, 72, 79, 80, 200, text.len() - 1] {
-            text.insert(at, if at % 2 == 0 { b'"' } else { b'\\' });
+    /// Which bytes are escaped, one byte at a time: the definition `escaped_bytes` computes.
+    fn escaped_one_by_one(backslashes: u64, carried: u64) -> (u64, u64) {
+        let mut escaped = 0;
+        let mut escaping = carried == 1;
+        for i in 0..BLOCK {
+            escaped |= u64::from(escaping) << i;
+            escaping = !escaping && backslashes & (1 << i) != 0;
         }
-        for text in [&plain, &text] {
-            for from in 0..=text.len() {
-                let naive = text[from..].iter().position(|&b| b == b'"' || b == b'\\').map(|i| from + i);
-                assert_eq!(quote_or_backslash(text, from), naive, "from {from}");
+        (escaped, u64::from(escaping))
+    }
+
+    #[test]
+    fn escaped_bytes_follow_odd_runs_of_backslashes() {
+        // Every pattern of 16 bytes at the block's start, in its middle, at its end, and spread
+        // over it, with and without an escape carried in: runs of every length and parity meet
+        // each other and both ends.
+        for carried in [0, 1] {
+            for half in 0..1u64 << 16 {
+                let spread = half | (half << 16) | (half.reverse_bits() >> 16) | (half << 48);
+                for backslashes in [half, half << 24, half << 48, spread, !spread, !half] {
+                    assert_eq!(
+                        escaped_bytes(backslashes, carried),
+                        escaped_one_by_one(backslashes, carried),
+                        "{backslashes:#066b} carried {carried}"
+                    );
+                }
             }
         }
-        assert_eq!(quote_or_backslash(b"", 0), None);
-        assert_eq!(quote_or_backslash(b"abc", 4), None, "past the end");
+    }
+
+    #[test]
+    fn strings_end_at_their_closing_quote_or_say_where_they_break() {
+        let end = |text: &str| string_end(text.as_bytes(), 1);
+        assert_eq!(end(r#""""#), Ok(1));
+        assert_eq!(end(r#""a\\"b"#), Ok(4));
+        assert_eq!(end(r#""a\"b" "#), Ok(5));
+        let across = format!(r#""{}\\\\\\\"x""#, "y".repeat(BLOCK - 4));
+        assert_eq!(end(&across), Ok(across.len() - 1), "a run of backslashes across two blocks");
+        assert_eq!(end(r#""ab"#), Err((3, "EOF while parsing a string")));
+        assert_eq!(end(r#""ab\"#), Err((4, "invalid escape")), "a backslash at the very end");
+        assert_eq!(end(r#""ab\x""#), Err((5, "invalid escape")));
+        assert_eq!(end(r#""ab\u12"#), Err((5, "invalid unicode escape")));
+        assert_eq!(end(r#""ab\u12zz""#), Err((5, "invalid unicode escape")));
+        assert_eq!(end(r#""ab\u00e9\\x""#), Ok(12), "hex digits are not escaped");
+        assert_eq!(end(r#""ok" then \x""#), Ok(3), "what follows the end is not looked at");
     }
 
     proptest::proptest! {
-        /// Strings of escapes, quotes, backslashes and plain runs (short and past the SIMD search's
-        /// threshold) are accepted exactly when serde_json accepts them.
+        /// Strings of escapes, quotes, backslashes and plain runs, long enough to cross blocks at
+        /// any offset, are accepted exactly when serde_json accepts them.
         #[test]
         fn strings_are_accepted_as_serde_json_accepts_them(
             pieces in proptest::collection::vec(
