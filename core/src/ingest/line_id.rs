@@ -52,27 +52,37 @@ impl LineId {
     }
 }
 
-/// The 16 bytes of a lowercase hyphenated UUID; `None` for any other text.
+/// The 16 bytes of a lowercase hyphenated UUID; `None` for any other text. The digits are looked
+/// up in a table and checked all at once at the end: ids are read from every line, and a branch
+/// per digit cost more than the lookups.
 fn uuid_bytes(text: &str) -> Option<[u8; 16]> {
     let text = text.as_bytes();
     if text.len() != UUID_LEN || HYPHENS.iter().any(|&at| text[at] != b'-') {
         return None;
     }
     let mut bytes = [0u8; 16];
+    let mut digits = 0;
     for (byte, at) in bytes.iter_mut().zip(PAIRS) {
-        *byte = (hex_value(text[at])? << 4) | hex_value(text[at + 1])?;
+        let (high, low) = (HEX_VALUE[usize::from(text[at])], HEX_VALUE[usize::from(text[at + 1])]);
+        digits |= high | low;
+        *byte = (high << 4) | (low & 0xf);
     }
-    Some(bytes)
+    (digits & NOT_HEX == 0).then_some(bytes)
 }
 
-/// The value of a lowercase hex digit.
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        _ => None,
+/// Marks a byte that is not a lowercase hex digit in [`HEX_VALUE`].
+const NOT_HEX: u8 = 0x10;
+
+/// The value of each lowercase hex digit; [`NOT_HEX`] for every other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut values = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 16 {
+        values[HEX[i] as usize] = i as u8;
+        i += 1;
     }
-}
+    values
+};
 
 impl fmt::Display for LineId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
