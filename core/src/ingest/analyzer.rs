@@ -436,8 +436,25 @@ fn prompt_title(content: &Content<'_>) -> Option<String> {
         Content::None => Vec::new(),
     };
     let text = texts.into_iter().map(str::trim).find(|t| !t.is_empty() && !t.starts_with('<'))?;
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    Some(cut_chars(&one_line, TITLE_CHARS).to_owned())
+    Some(one_line_cut(text, TITLE_CHARS))
+}
+
+/// `text`'s words joined by single spaces, cut to `max` characters; only the words it shows are
+/// copied (a prompt can be a pasted file).
+fn one_line_cut(text: &str, max: usize) -> String {
+    let (mut line, mut chars) = (String::new(), 0);
+    for word in text.split_whitespace() {
+        if chars >= max {
+            break;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+            chars += 1;
+        }
+        line.push_str(word);
+        chars += word.chars().count();
+    }
+    cut_chars(&line, max).to_owned()
 }
 
 #[cfg(test)]
@@ -445,6 +462,25 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    #[test]
+    fn a_title_is_the_text_on_one_line_cut() {
+        let long = "word ".repeat(100);
+        for text in [
+            "",
+            "  one  ",
+            "a\n\tb   c",
+            "é à 😀  ünï",
+            long.as_str(),
+            &"x".repeat(200),
+            &format!("{} tail", "é".repeat(79)),
+        ] {
+            let whole = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for max in [0, 1, 2, 79, 80, 81] {
+                assert_eq!(one_line_cut(text, max), cut_chars(&whole, max), "{text:?} {max}");
+            }
+        }
+    }
 
     #[test]
     fn a_suspended_file_tells_its_last_whole_line() {
