@@ -388,25 +388,19 @@ fn shared(names: &mut HashSet<Arc<str>>, text: &Arc<str>) -> Arc<str> {
 }
 
 /// Responses minus sidechain replays (a sidechain response whose `message.id` also appears on a
-/// main-chain response of the same session), in line order, each with its parts ordered and
-/// deduplicated by `uuid`.
+/// main-chain response of the same session; these are one session's), in line order, each with
+/// its parts ordered and deduplicated by `uuid`.
 #[expect(clippy::vec_box, reason = "facts arrive boxed from their table")]
 fn counted_responses(facts: Vec<Box<ResponseFact>>) -> Vec<Box<ResponseFact>> {
-    let main_chain: HashSet<(Arc<str>, Arc<str>)> = facts
-        .iter()
-        .filter(|r| !r.all_sidechain)
-        .filter_map(|r| r.message_id.clone().map(|id| (r.attrs.session.clone(), id)))
-        .collect();
+    let main_chain: HashSet<Arc<str>> =
+        facts.iter().filter(|r| !r.all_sidechain).filter_map(|r| r.message_id.clone()).collect();
     let mut responses: Vec<Box<ResponseFact>> = facts
         .into_iter()
-        .filter(|r| {
-            !(r.all_sidechain
-                && r.message_id.as_ref().is_some_and(|id| main_chain.contains(&(r.attrs.session.clone(), id.clone()))))
-        })
+        .filter(|r| !(r.all_sidechain && r.message_id.as_ref().is_some_and(|id| main_chain.contains(id))))
         .collect();
     // A line is the first line of one response at most, so the order is total.
     responses.sort_unstable_by(|a, b| a.first.cmp(&b.first));
-    for response in &mut responses {
+    for response in responses.iter_mut().filter(|r| r.parts.len() > 1) {
         response.parts.sort_by(|a, b| a.order.cmp(&b.order));
         let mut seen = HashSet::default();
         response.parts.retain(|p| p.uuid.as_ref().is_none_or(|u| seen.insert(u.clone())));
