@@ -138,6 +138,16 @@ export async function loadInto(
 /** A fresh wasm Workspace (the module is fetched on first use only). */
 export async function createWorkspace(): Promise<Pushable & import('../api/wasm').Queryable> {
   const wasm = await import('../wasm-pkg/cc_analytics_wasm.js');
-  await wasm.default();
+  try {
+    await wasm.default();
+  } catch (error) {
+    // The module uses WebAssembly SIMD; a browser without it cannot compile the module at all.
+    if (error instanceof WebAssembly.CompileError) {
+      throw new Error(
+        'This browser cannot run the analysis: it needs WebAssembly SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or later).',
+      );
+    }
+    throw error;
+  }
   return new wasm.Workspace() as unknown as Pushable & import('../api/wasm').Queryable;
 }
