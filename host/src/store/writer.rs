@@ -2,8 +2,11 @@
 //! records sync runs. Nothing is visible to readers until [`Writer::commit`]; dropping or
 //! aborting it leaves the database as it was.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{BuildHasher, RandomState};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::BuildHasher;
+
+use foldhash::fast::RandomState;
+use foldhash::{HashMap, HashSet};
 
 use cc_analytics_core::{Record, RecordSet};
 use redb::{Database, ReadableTable, ReadableTableMetadata, WriteTransaction};
@@ -101,9 +104,9 @@ impl Writer {
         let empty = txn.open_table(CHUNKS)?.is_empty()?;
         Ok(Writer {
             txn,
-            known: HashMap::new(),
-            written: empty.then(HashSet::new),
-            hasher: RandomState::new(),
+            known: HashMap::default(),
+            written: empty.then(HashSet::default),
+            hasher: RandomState::default(),
             changes: Changes::default(),
         })
     }
@@ -258,7 +261,7 @@ fn merge_into_chunk(
     };
     // The chunk's records, each decoded and encoded, found by key; `None` once moved out.
     let mut kept: Vec<Option<(Record, Vec<u8>)>> = Vec::new();
-    let mut by_key = HashMap::new();
+    let mut by_key = HashMap::default();
     for value in chunk::records(&chunk) {
         let value = value?;
         let record = decode(value)?;
