@@ -235,9 +235,10 @@ const BLOCK: usize = 64;
 /// escape before it checked; or where (the cursor for the error) and why it is not a string.
 /// Strings are read a block at a time: the quotes and backslashes of a block are found at once
 /// with SIMD compares (SSE2 natively, simd128 in WebAssembly), and which bytes a backslash
-/// escapes is worked out for the whole block with integer arithmetic, so the escapes that code
-/// and tool output are full of cost no branch each. A block with neither hands the rest of its
-/// run to memchr's wider search (base64 images and pasted files are long plain runs).
+/// escapes is worked out for the whole block with integer arithmetic, instead of a stop, and a
+/// branch the processor cannot predict, at each of the escapes that code and tool output are full
+/// of. A block with neither hands the rest of its run to memchr's wider search (base64 images and
+/// pasted files are long plain runs).
 fn string_end(bytes: &[u8], start: usize) -> Result<usize, (usize, &'static str)> {
     let mut at = start;
     // Whether the block's first byte is escaped by a backslash that ends the block before.
