@@ -424,7 +424,7 @@ fn typed<'a, T: Deserialize<'a>>(raw: Option<&'a str>, field: &str) -> Result<Op
 
 /// An optional string field (absent or null: `None`).
 fn optional_string<'a>(raw: Option<&'a str>, field: &str) -> Result<Option<Cow<'a, str>>, String> {
-    typed::<Option<Cow<'a, str>>>(raw, field).map(Option::flatten).map_err(|_| format!("{field} is not a string"))
+    present(raw).map(|raw| string(raw, field)).transpose()
 }
 
 /// An optional boolean field (absent or null: false).
@@ -434,8 +434,14 @@ fn flag(raw: Option<&str>, field: &str) -> Result<bool, String> {
         .map_err(|_| format!("{field} is not a boolean"))
 }
 
+/// A string field. Most hold no escape, and their text is borrowed from the line as it is (the
+/// skimmer has validated it); serde's `Cow<str>` would copy every one.
 fn string<'a>(raw: &'a str, field: &str) -> Result<Cow<'a, str>, String> {
-    serde_json::from_str::<Cow<'a, str>>(raw).map_err(|_| format!("{field} is not a string"))
+    let plain = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'));
+    match plain.filter(|text| memchr::memchr(b'\\', text.as_bytes()).is_none()) {
+        Some(text) => Ok(Cow::Borrowed(text)),
+        None => serde_json::from_str::<Cow<'a, str>>(raw).map_err(|_| format!("{field} is not a string")),
+    }
 }
 
 fn number(raw: &str, field: &str) -> Result<f64, String> {
