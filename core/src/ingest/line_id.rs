@@ -52,9 +52,9 @@ impl LineId {
     }
 }
 
-/// The 16 bytes of a lowercase hyphenated UUID; `None` for any other text. The digits are looked
-/// up in a table and checked all at once at the end: ids are read from every line, and a branch
-/// per digit cost more than the lookups.
+/// The 16 bytes of a lowercase hyphenated UUID; `None` for any other text. Ids are read from every
+/// line, so the digits are looked up in a table and checked all at once at the end, rather than
+/// with a branch each.
 fn uuid_bytes(text: &str) -> Option<[u8; 16]> {
     let text = text.as_bytes();
     if text.len() != UUID_LEN || HYPHENS.iter().any(|&at| text[at] != b'-') {
