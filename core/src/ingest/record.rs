@@ -66,12 +66,41 @@ impl Record {
 
     /// The stored form.
     pub fn encode(&self) -> Vec<u8> {
-        postcard::to_allocvec(&self.0).expect("records always encode")
+        let mut out = Vec::new();
+        self.encode_into(&mut out);
+        out
+    }
+
+    /// Appends the stored form to `out` (a chunk of records is written this way without a copy
+    /// of each record of its own).
+    pub fn encode_into(&self, out: &mut Vec<u8>) {
+        postcard::serialize_with_flavor(&self.0, Appending(out)).expect("records always encode");
     }
 
     /// Reads the stored form back.
     pub fn decode(bytes: &[u8]) -> Result<Record, DecodeError> {
         postcard::from_bytes(bytes).map(Record).map_err(|e| DecodeError(e.to_string()))
+    }
+}
+
+/// postcard's output appended to a vector that may already hold other records.
+struct Appending<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Appending<'_> {
+    type Output = ();
+
+    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+        self.0.push(byte);
+        Ok(())
+    }
+
+    fn try_extend(&mut self, bytes: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
     }
 }
 

@@ -35,9 +35,19 @@ pub fn framed(len: usize) -> usize {
 
 /// Appends one encoded record.
 pub fn push(chunk: &mut Vec<u8>, record: &[u8]) {
-    let len = u32::try_from(record.len()).expect("a record is smaller than 4 GiB");
-    chunk.extend_from_slice(&len.to_le_bytes());
-    chunk.extend_from_slice(record);
+    push_with(chunk, |chunk| chunk.extend_from_slice(record));
+}
+
+/// Appends one record that `write` encodes at the end of the chunk, and returns its length
+/// (written before it once known).
+pub fn push_with(chunk: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) -> usize {
+    let start = chunk.len();
+    chunk.extend_from_slice(&[0; LENGTH_BYTES]);
+    write(chunk);
+    let len = chunk.len() - start - LENGTH_BYTES;
+    let framed = u32::try_from(len).expect("a record is smaller than 4 GiB");
+    chunk[start..start + LENGTH_BYTES].copy_from_slice(&framed.to_le_bytes());
+    len
 }
 
 /// The encoded records of a chunk, in the order they were appended.
@@ -77,27 +87,33 @@ pub fn of_session(session: Option<&str>) -> RangeInclusive<(Option<&str>, u32)> 
     (session, 0)..=(session, u32::MAX)
 }
 
-/// The number and contents of a session's last chunk, if it has any.
-pub fn last(
+/// The number of a session's last chunk, if it has any, with its contents put in `into`
+/// (emptied first).
+fn last(
     table: &impl ReadableTable<(Option<&'static str>, u32), &'static [u8]>,
     session: Option<&str>,
-) -> Result<Option<(u32, Vec<u8>)>, StoreError> {
-    let last = table.range(of_session(session))?.next_back().transpose()?;
-    Ok(last.map(|(key, chunk)| (key.value().1, chunk.value().to_vec())))
+    into: &mut Vec<u8>,
+) -> Result<Option<u32>, StoreError> {
+    into.clear();
+    let Some((key, chunk)) = table.range(of_session(session))?.next_back().transpose()? else { return Ok(None) };
+    into.extend_from_slice(chunk.value());
+    Ok(Some(key.value().1))
 }
 
 /// Appends records, given session by session, to the end of their sessions' chunks (to a
-/// session's last chunk while it has room, then to new ones), and places them.
+/// session's last chunk while it has room, then to new ones), and places them. Each record is
+/// encoded straight into the chunk it goes to.
 #[derive(Default)]
 pub struct Appender {
     /// The sessions appended to, in turn; `open` is the last one's chunk.
     sessions: Vec<Option<String>>,
-    open: Option<Open>,
+    open: Open,
     /// Each record's key, its session (an index into `sessions`) and its chunk's number.
     placed: Vec<(Vec<u8>, usize, u32)>,
 }
 
-/// The chunk being appended to.
+/// The chunk being appended to (the last session's), its buffer reused from session to session.
+#[derive(Default)]
 struct Open {
     number: u32,
     chunk: Vec<u8>,
@@ -106,27 +122,33 @@ struct Open {
 }
 
 impl Appender {
-    /// Appends the encoded record with this key to the chunks of `session`.
+    /// Appends the record with this key, which `write` encodes at the end of a chunk, to the
+    /// chunks of `session`.
     pub fn push(
         &mut self,
         chunks: &mut ChunkTable<'_>,
         key: Vec<u8>,
         session: Option<&str>,
-        record: &[u8],
+        write: impl FnOnce(&mut Vec<u8>),
     ) -> Result<(), StoreError> {
-        if self.open.is_none() || self.sessions.last().map(Option::as_deref) != Some(session) {
-            self.write_open(chunks)?;
-            let (number, chunk) = last(chunks, session)?.unwrap_or_default();
+        let open = &mut self.open;
+        if self.sessions.last().map(Option::as_deref) != Some(session) {
+            if let Some(last) = self.sessions.last() {
+                open.write(chunks, last.as_deref())?;
+            }
+            open.number = last(chunks, session, &mut open.chunk)?.unwrap_or_default();
             self.sessions.push(session.map(str::to_owned));
-            self.open = Some(Open { number, chunk, dirty: false });
         }
-        let open = self.open.as_mut().expect("a chunk is open");
-        if !fits(&open.chunk, record.len()) {
-            open.write(chunks, session)?;
+        let start = open.chunk.len();
+        let len = push_with(&mut open.chunk, write);
+        if !fits(&open.chunk[..start], len) {
+            // The records before it fill their chunk; it starts the next one.
+            if open.dirty {
+                chunks.insert((session, open.number), &open.chunk[..start])?;
+            }
+            open.chunk.drain(..start);
             open.number += 1;
-            open.chunk.clear();
         }
-        push(&mut open.chunk, record);
         open.dirty = true;
         self.placed.push((key, self.sessions.len() - 1, open.number));
         Ok(())
@@ -135,19 +157,14 @@ impl Appender {
     /// Writes the chunk appended to last, then every record's place, in key order (so that the
     /// places' B-tree is written leaf after leaf; keys are unique, as a record set's are).
     pub fn finish(mut self, chunks: &mut ChunkTable<'_>, places: &mut PlaceTable<'_>) -> Result<(), StoreError> {
-        self.write_open(chunks)?;
+        if let Some(last) = self.sessions.last() {
+            self.open.write(chunks, last.as_deref())?;
+        }
         self.placed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (key, session, number) in &self.placed {
             places.insert(key.as_slice(), (self.sessions[*session].as_deref(), *number))?;
         }
         Ok(())
-    }
-
-    fn write_open(&mut self, chunks: &mut ChunkTable<'_>) -> Result<(), StoreError> {
-        match (self.open.take(), self.sessions.last()) {
-            (Some(mut open), Some(session)) => open.write(chunks, session.as_deref()),
-            _ => Ok(()),
-        }
     }
 }
 

@@ -128,7 +128,7 @@ fn records_in_chunks(write: &WriteTransaction) -> Result<(), StoreError> {
         for entry in old.iter()? {
             let (key, value) = entry?;
             let (session, record) = key.value();
-            appender.push(&mut chunks, record.to_vec(), session, value.value())?;
+            appender.push(&mut chunks, record.to_vec(), session, |chunk| chunk.extend_from_slice(value.value()))?;
         }
         appender.finish(&mut chunks, &mut places)?;
     }

@@ -60,28 +60,16 @@ impl Changes {
     }
 }
 
-/// One record ready to be written: its key, the session it is stored under, whether it is a
-/// message (a user line or a response), and its encoded form.
+/// One record to be written, with its key. It is encoded only where it is written.
 struct Entry {
     key: Vec<u8>,
-    session: Option<String>,
-    is_message: bool,
-    value: Vec<u8>,
+    record: Record,
 }
 
-/// Encodes `records` and puts them in the order new records are appended in: by session, then
-/// key.
+/// `records` with their keys, in the order new records are appended in: by session, then key.
 fn entries(records: RecordSet) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = records
-        .into_records()
-        .map(|record| Entry {
-            key: record.key(),
-            session: record.session().map(str::to_owned),
-            is_message: record.is_message(),
-            value: record.encode(),
-        })
-        .collect();
-    entries.sort_unstable_by(|a, b| (a.session.as_deref(), &a.key).cmp(&(b.session.as_deref(), &b.key)));
+    let mut entries: Vec<Entry> = records.into_records().map(|record| Entry { key: record.key(), record }).collect();
+    entries.sort_unstable_by(|a, b| (a.record.session(), &a.key).cmp(&(b.record.session(), &b.key)));
     entries
 }
 
@@ -125,11 +113,11 @@ impl Writer {
         let mut stored: BTreeMap<(Option<String>, u32), Vec<Entry>> = BTreeMap::new();
         let mut fresh: Vec<Entry> = Vec::new();
         for entry in entries(records) {
-            if let Some(session) = &entry.session {
+            if let Some(session) = entry.record.session() {
                 // Whether it had records before, asked before any record goes in.
                 if !self.known.contains_key(session) {
                     let had = self.written.is_none() && has_records(&chunks, session)?;
-                    self.known.insert(session.clone(), had);
+                    self.known.insert(session.to_owned(), had);
                 }
             }
             let hash = self.hasher.hash_one(&entry.key);
@@ -159,13 +147,13 @@ impl Writer {
             fresh.extend(merged.lost);
         }
         for entry in fresh {
-            self.changes.note(&entry.key, entry.session.as_deref());
-            stats.messages_added += u64::from(entry.is_message);
+            self.changes.note(&entry.key, entry.record.session());
+            stats.messages_added += u64::from(entry.record.is_message());
             appended.push(entry);
         }
         // A session that had no record and gets one, new or moved there, is added.
         for entry in &appended {
-            if let Some(known) = entry.session.as_deref().and_then(|session| self.known.get_mut(session)) {
+            if let Some(known) = entry.record.session().and_then(|session| self.known.get_mut(session)) {
                 if !*known {
                     stats.sessions_added += 1;
                     *known = true;
@@ -173,10 +161,10 @@ impl Writer {
             }
         }
         // Stable: a moved record joins the records of its new session.
-        appended.sort_by(|a, b| a.session.cmp(&b.session));
+        appended.sort_by(|a, b| a.record.session().cmp(&b.record.session()));
         let mut appender = Appender::default();
-        for Entry { key, session, value, .. } in appended {
-            appender.push(&mut chunks, key, session.as_deref(), &value)?;
+        for Entry { key, record } in appended {
+            appender.push(&mut chunks, key, record.session(), |chunk| record.encode_into(chunk))?;
         }
         appender.finish(&mut chunks, &mut places)?;
         Ok(stats)
@@ -271,19 +259,19 @@ fn merge_into_chunk(
     let (mut size, mut left) = (chunk.len(), kept.len());
     let mut changed = false;
     let mut rest = Merged { moved: Vec::new(), lost: Vec::new() };
-    for entry in entries {
-        let Some((i, (old, old_value))) = by_key.get(&entry.key).and_then(|&i| Some((i, kept[i].as_ref()?))) else {
-            rest.lost.push(entry);
+    for Entry { key, record } in entries {
+        let Some((i, (old, old_value))) = by_key.get(&key).and_then(|&i| Some((i, kept[i].as_ref()?))) else {
+            rest.lost.push(Entry { key, record });
             continue;
         };
         let mut merged = old.clone();
-        merged.merge(decode(&entry.value)?);
+        merged.merge(record);
         if merged == *old {
             continue;
         }
         changed = true;
         let session = (old.session() == merged.session()).then(|| merged.session()).flatten();
-        changes.note(&entry.key, session);
+        changes.note(&key, session);
         let value = merged.encode();
         let old_len = old_value.len();
         let grown = size - old_len + value.len();
@@ -294,8 +282,7 @@ fn merge_into_chunk(
             size -= chunk::framed(old_len);
             left -= 1;
             kept[i] = None;
-            let session = merged.session().map(str::to_owned);
-            rest.moved.push(Entry { key: entry.key, session, is_message: merged.is_message(), value });
+            rest.moved.push(Entry { key, record: merged });
         }
     }
     if changed {
