@@ -8,11 +8,10 @@ use std::ops::RangeInclusive;
 use redb::{ReadableTable, Table};
 
 use super::StoreError;
+use super::places::Placed;
 
 /// The table chunks are kept in: `(session id, chunk number)` → chunk.
 pub type ChunkTable<'txn> = Table<'txn, (Option<&'static str>, u32), &'static [u8]>;
-/// The table of places: record key → `(session id, chunk number)` of the chunk that holds it.
-pub type PlaceTable<'txn> = Table<'txn, &'static [u8], (Option<&'static str>, u32)>;
 
 /// The size a chunk grows to by appending records, and that a record merged in place may not
 /// make it pass (it is moved to the end of its session's chunks instead). A record larger than
@@ -105,11 +104,10 @@ fn last(
 /// encoded straight into the chunk it goes to.
 #[derive(Default)]
 pub struct Appender {
-    /// The sessions appended to, in turn; `open` is the last one's chunk.
-    sessions: Vec<Option<String>>,
+    /// The chunk of the session appended to last.
     open: Open,
-    /// Each record's key, its session (an index into `sessions`) and its chunk's number.
-    placed: Vec<(Vec<u8>, usize, u32)>,
+    /// The sessions appended to, and the records' places.
+    placed: Placed,
 }
 
 /// The chunk being appended to (the last session's), its buffer reused from session to session.
@@ -127,17 +125,17 @@ impl Appender {
     pub fn push(
         &mut self,
         chunks: &mut ChunkTable<'_>,
-        key: Vec<u8>,
+        key: &[u8],
         session: Option<&str>,
         write: impl FnOnce(&mut Vec<u8>),
     ) -> Result<(), StoreError> {
         let open = &mut self.open;
-        if self.sessions.last().map(Option::as_deref) != Some(session) {
-            if let Some(last) = self.sessions.last() {
-                open.write(chunks, last.as_deref())?;
+        if self.placed.last_session() != Some(session) {
+            if let Some(last) = self.placed.last_session() {
+                open.write(chunks, last)?;
             }
             open.number = last(chunks, session, &mut open.chunk)?.unwrap_or_default();
-            self.sessions.push(session.map(str::to_owned));
+            self.placed.start_session(session);
         }
         let start = open.chunk.len();
         let len = push_with(&mut open.chunk, write);
@@ -150,21 +148,18 @@ impl Appender {
             open.number += 1;
         }
         open.dirty = true;
-        self.placed.push((key, self.sessions.len() - 1, open.number));
+        self.placed.add(key, open.number);
         Ok(())
     }
 
-    /// Writes the chunk appended to last, then every record's place, in key order (so that the
-    /// places' B-tree is written leaf after leaf; keys are unique, as a record set's are).
-    pub fn finish(mut self, chunks: &mut ChunkTable<'_>, places: &mut PlaceTable<'_>) -> Result<(), StoreError> {
-        if let Some(last) = self.sessions.last() {
-            self.open.write(chunks, last.as_deref())?;
+    /// Writes the chunk appended to last, and returns the records' places, in key order, for
+    /// the places table.
+    pub fn finish(mut self, chunks: &mut ChunkTable<'_>) -> Result<Placed, StoreError> {
+        if let Some(last) = self.placed.last_session() {
+            self.open.write(chunks, last)?;
         }
-        self.placed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (key, session, number) in &self.placed {
-            places.insert(key.as_slice(), (self.sessions[*session].as_deref(), *number))?;
-        }
-        Ok(())
+        self.placed.sort();
+        Ok(self.placed)
     }
 }
 

@@ -3,6 +3,7 @@
 //! transaction); readers see the last committed state and are never blocked.
 
 mod chunk;
+mod places;
 pub mod position;
 mod schema;
 mod writer;
@@ -72,7 +73,7 @@ engine_errors!(
 /// redb's page cache. Its default (1 GiB) keeps every page a sync or an index load touched, so
 /// a long-running `serve` would grow with the database. The API answers from the in-memory
 /// index, an index load reads the chunks once in order, and a sync appends chunks session by
-/// session and writes the record places in key order, so a small cache costs them nothing
+/// session and writes the record places in key order at its end, so a small cache costs them nothing
 /// measurable (at 1 GiB of transcripts, 4 MiB instead of 64 MiB took 60 MB off the first
 /// sync's and the index load's peaks, at the same speed).
 const CACHE_BYTES: usize = 4 << 20;

@@ -4,6 +4,7 @@
 use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
 use super::chunk::Appender;
+use super::places;
 use super::{StoreError, decode};
 
 /// Key-value settings: schema version, record format.
@@ -128,9 +129,9 @@ fn records_in_chunks(write: &WriteTransaction) -> Result<(), StoreError> {
         for entry in old.iter()? {
             let (key, value) = entry?;
             let (session, record) = key.value();
-            appender.push(&mut chunks, record.to_vec(), session, |chunk| chunk.extend_from_slice(value.value()))?;
+            appender.push(&mut chunks, record, session, |chunk| chunk.extend_from_slice(value.value()))?;
         }
-        appender.finish(&mut chunks, &mut places)?;
+        places::write(&[appender.finish(&mut chunks)?], &mut places)?;
     }
     write.delete_table(V2_RECORDS)?;
     write.delete_table(V2_RECORD_SESSIONS)?;

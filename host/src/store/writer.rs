@@ -12,6 +12,7 @@ use cc_analytics_core::{Record, RecordSet};
 use redb::{Database, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::chunk::{self, Appender, ChunkTable};
+use super::places::{self, Placed};
 use super::schema::{CHUNKS, FILES, PLACES, SYNC_RUNS};
 use super::{Position, StoreError, decode, has_records};
 
@@ -83,6 +84,8 @@ pub struct Writer {
     /// for it.
     written: Option<HashSet<u64>>,
     hasher: RandomState,
+    /// The places of the records appended so far, one run per merge, written at the commit.
+    placed: Vec<Placed>,
     changes: Changes,
 }
 
@@ -95,6 +98,7 @@ impl Writer {
             known: HashMap::default(),
             written: empty.then(HashSet::default),
             hasher: RandomState::default(),
+            placed: Vec::new(),
             changes: Changes::default(),
         })
     }
@@ -107,7 +111,7 @@ impl Writer {
     pub fn merge(&mut self, records: RecordSet) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
         let mut chunks = self.txn.open_table(CHUNKS)?;
-        let mut places = self.txn.open_table(PLACES)?;
+        let places = self.txn.open_table(PLACES)?;
         // The records found stored, by the chunk that holds them; the records to append, in
         // session order.
         let mut stored: BTreeMap<(Option<String>, u32), Vec<Entry>> = BTreeMap::new();
@@ -123,10 +127,14 @@ impl Writer {
             let hash = self.hasher.hash_one(&entry.key);
             let may_be_stored = self.written.as_ref().is_none_or(|written| written.contains(&hash));
             let place = match may_be_stored {
-                true => places.get(entry.key.as_slice())?.map(|place| {
-                    let (session, number) = place.value();
-                    (session.map(str::to_owned), number)
-                }),
+                // The latest place made by this transaction, else the stored one.
+                true => match self.placed.iter().rev().find_map(|run| run.get(&entry.key)) {
+                    Some((session, number)) => Some((session.map(str::to_owned), number)),
+                    None => places.get(entry.key.as_slice())?.map(|place| {
+                        let (session, number) = place.value();
+                        (session.map(str::to_owned), number)
+                    }),
+                },
                 false => None,
             };
             match place {
@@ -164,9 +172,9 @@ impl Writer {
         appended.sort_by(|a, b| a.record.session().cmp(&b.record.session()));
         let mut appender = Appender::default();
         for Entry { key, record } in appended {
-            appender.push(&mut chunks, key, record.session(), |chunk| record.encode_into(chunk))?;
+            appender.push(&mut chunks, &key, record.session(), |chunk| record.encode_into(chunk))?;
         }
-        appender.finish(&mut chunks, &mut places)?;
+        self.placed.push(appender.finish(&mut chunks)?);
         Ok(stats)
     }
 
@@ -184,6 +192,7 @@ impl Writer {
 
     /// Deletes every record of these sessions; returns how many records went.
     pub fn purge(&mut self, sessions: &[String]) -> Result<u64, StoreError> {
+        self.write_places()?;
         let mut chunks = self.txn.open_table(CHUNKS)?;
         let mut places = self.txn.open_table(PLACES)?;
         let mut removed = 0;
@@ -214,8 +223,18 @@ impl Writer {
     }
 
     /// Makes everything written visible, atomically and durably.
-    pub fn commit(self) -> Result<(), StoreError> {
+    pub fn commit(mut self) -> Result<(), StoreError> {
+        self.write_places()?;
         self.txn.commit()?;
+        Ok(())
+    }
+
+    /// Writes the places made so far to the places table.
+    fn write_places(&mut self) -> Result<(), StoreError> {
+        let runs = std::mem::take(&mut self.placed);
+        if !runs.is_empty() {
+            places::write(&runs, &mut self.txn.open_table(PLACES)?)?;
+        }
         Ok(())
     }
 
