@@ -67,6 +67,8 @@ engine_errors!(
     redb::StorageError,
     redb::CommitError,
     redb::CompactionError,
+    redb::SavepointError,
+    redb::SetDurabilityError,
     std::io::Error
 );
 
@@ -119,8 +121,14 @@ impl Store {
     }
 
     /// Starts the one write transaction.
-    pub fn writer(&self) -> Result<Writer, StoreError> {
-        Writer::begin(&self.db)
+    pub fn writer(&self) -> Result<Writer<'_>, StoreError> {
+        Writer::begin(&self.db, false)
+    }
+
+    /// Starts a write transaction that may make its progress visible before its commit, with
+    /// [`Writer::checkpoint`] (a sync of several batches).
+    pub fn checkpointed_writer(&self) -> Result<Writer<'_>, StoreError> {
+        Writer::begin(&self.db, true)
     }
 
     /// Every record without its conversation text (see [`Record::without_text`]) into `builder`,

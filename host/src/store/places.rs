@@ -3,8 +3,6 @@
 //! its end, in key order: written after each merge, they went to leaves all over the table, and
 //! with a small page cache each merge read back and wrote again most of the table's pages.
 
-use std::ops::Range;
-
 use redb::Table;
 
 use super::StoreError;
@@ -25,11 +23,12 @@ pub struct Placed {
     places: Vec<Place>,
 }
 
-/// One record's place: its key (in [`Placed::keys`]), its session (in [`Placed::sessions`]) and
-/// its chunk's number.
+/// One record's place: its key (`len` bytes at `start` in [`Placed::keys`]), its session (in
+/// [`Placed::sessions`]) and its chunk's number.
 struct Place {
-    key: Range<usize>,
-    session: usize,
+    start: u32,
+    len: u32,
+    session: u32,
     number: u32,
 }
 
@@ -46,27 +45,37 @@ impl Placed {
 
     /// Places the record with this key in chunk `number` of the last session started.
     pub fn add(&mut self, key: &[u8], number: u32) {
-        let start = self.keys.len();
+        let small = |n: usize| u32::try_from(n).expect("a merge places less than 4 GiB of keys");
+        let start = small(self.keys.len());
         self.keys.extend_from_slice(key);
-        let session = self.sessions.len().checked_sub(1).expect("a session is started first");
-        self.places.push(Place { key: start..self.keys.len(), session, number });
+        let session = small(self.sessions.len().checked_sub(1).expect("a session is started first"));
+        self.places.push(Place { start, len: small(key.len()), session, number });
     }
 
-    /// Puts the places in key order (keys are unique, as a record set's are).
+    /// Puts the places in key order (keys are unique, as a record set's are), and gives back
+    /// the room they no longer need to grow into, as they are kept until the commit.
     pub fn sort(&mut self) {
         let keys = &self.keys;
-        self.places.sort_unstable_by(|a, b| keys[a.key.clone()].cmp(&keys[b.key.clone()]));
+        self.places.sort_unstable_by(|a, b| key(keys, a).cmp(key(keys, b)));
+        self.keys.shrink_to_fit();
+        self.places.shrink_to_fit();
     }
 
     /// The place of the record with this key, if it is one of these.
-    pub fn get(&self, key: &[u8]) -> Option<ChunkAt<'_>> {
-        let found = self.places.binary_search_by(|place| self.keys[place.key.clone()].cmp(key)).ok()?;
+    pub fn get(&self, wanted: &[u8]) -> Option<ChunkAt<'_>> {
+        let found = self.places.binary_search_by(|place| key(&self.keys, place).cmp(wanted)).ok()?;
         Some(self.resolve(&self.places[found]).1)
     }
 
     fn resolve(&self, place: &Place) -> (&[u8], ChunkAt<'_>) {
-        (&self.keys[place.key.clone()], (self.sessions[place.session].as_deref(), place.number))
+        (key(&self.keys, place), (self.sessions[place.session as usize].as_deref(), place.number))
     }
+}
+
+/// The key of `place` among `keys`.
+fn key<'a>(keys: &'a [u8], place: &Place) -> &'a [u8] {
+    let start = place.start as usize;
+    &keys[start..start + place.len as usize]
 }
 
 /// Writes the places of `runs` (in the order they were made: a record placed again, having moved,

@@ -1,6 +1,7 @@
 //! The one write transaction: merges records into what is stored, moves file positions and
-//! records sync runs. Nothing is visible to readers until [`Writer::commit`]; dropping or
-//! aborting it leaves the database as it was.
+//! records sync runs. Nothing is visible to readers until [`Writer::commit`], or, for a writer
+//! that may checkpoint, a [`Writer::checkpoint`]; dropping or aborting it leaves the database as
+//! it was, checkpoints included.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::BuildHasher;
@@ -9,7 +10,7 @@ use foldhash::fast::RandomState;
 use foldhash::{HashMap, HashSet};
 
 use cc_analytics_core::{Record, RecordSet};
-use redb::{Database, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use redb::{Database, Durability, ReadableTable, ReadableTableMetadata, Savepoint, WriteTransaction};
 
 use super::chunk::{self, Appender, ChunkTable};
 use super::places::{self, Placed};
@@ -75,8 +76,15 @@ fn entries(records: RecordSet) -> Vec<Entry> {
 }
 
 /// An open write transaction.
-pub struct Writer {
-    txn: WriteTransaction,
+pub struct Writer<'db> {
+    db: &'db Database,
+    /// The open transaction; none once it ended (or a checkpoint could not begin the next).
+    txn: Option<WriteTransaction>,
+    /// The database as it was when the writer began, for a writer that may checkpoint: one
+    /// that ends without its commit goes back to it.
+    savepoint: Option<Savepoint>,
+    /// Whether a checkpoint committed part of the work.
+    checkpointed: bool,
     /// Session id → it has records: it had some before this transaction, or was counted as added.
     known: HashMap<String, bool>,
     /// Hashes of the keys written by this transaction, kept only when it began with no record
@@ -89,12 +97,17 @@ pub struct Writer {
     changes: Changes,
 }
 
-impl Writer {
-    pub(super) fn begin(db: &Database) -> Result<Writer, StoreError> {
+impl<'db> Writer<'db> {
+    pub(super) fn begin(db: &'db Database, checkpoints: bool) -> Result<Writer<'db>, StoreError> {
         let txn = db.begin_write()?;
+        // Taken before any table is opened, as redb requires.
+        let savepoint = checkpoints.then(|| txn.ephemeral_savepoint()).transpose()?;
         let empty = txn.open_table(CHUNKS)?.is_empty()?;
         Ok(Writer {
-            txn,
+            db,
+            txn: Some(txn),
+            savepoint,
+            checkpointed: false,
             known: HashMap::default(),
             written: empty.then(HashSet::default),
             hasher: RandomState::default(),
@@ -110,8 +123,9 @@ impl Writer {
     /// leaf after leaf rather than at random).
     pub fn merge(&mut self, records: RecordSet) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
-        let mut chunks = self.txn.open_table(CHUNKS)?;
-        let places = self.txn.open_table(PLACES)?;
+        let txn = self.txn.as_ref().ok_or_else(ended)?;
+        let mut chunks = txn.open_table(CHUNKS)?;
+        let places = txn.open_table(PLACES)?;
         // The records found stored, by the chunk that holds them; the records to append, in
         // session order.
         let mut stored: BTreeMap<(Option<String>, u32), Vec<Entry>> = BTreeMap::new();
@@ -180,21 +194,22 @@ impl Writer {
 
     /// Moves a transcript's read position.
     pub fn set_position(&mut self, path: &str, position: &Position) -> Result<(), StoreError> {
-        self.txn.open_table(FILES)?.insert(path, position.encode().as_slice())?;
+        self.txn()?.open_table(FILES)?.insert(path, position.encode().as_slice())?;
         Ok(())
     }
 
     /// Records a finished sync run.
     pub fn add_run(&mut self, started: i64, json: &[u8]) -> Result<(), StoreError> {
-        self.txn.open_table(SYNC_RUNS)?.insert(started, json)?;
+        self.txn()?.open_table(SYNC_RUNS)?.insert(started, json)?;
         Ok(())
     }
 
     /// Deletes every record of these sessions; returns how many records went.
     pub fn purge(&mut self, sessions: &[String]) -> Result<u64, StoreError> {
         self.write_places()?;
-        let mut chunks = self.txn.open_table(CHUNKS)?;
-        let mut places = self.txn.open_table(PLACES)?;
+        let txn = self.txn()?;
+        let mut chunks = txn.open_table(CHUNKS)?;
+        let mut places = txn.open_table(PLACES)?;
         let mut removed = 0;
         for session in sessions {
             let session = Some(session.as_str());
@@ -222,27 +237,77 @@ impl Writer {
         std::mem::take(&mut self.changes)
     }
 
+    /// For a writer that may checkpoint: makes what was written so far visible to readers,
+    /// without waiting for the disk, and goes on in a new transaction, so that the commit has
+    /// only what came after to write. The records' places are still written at the commit; a
+    /// crash before it loses the checkpoints (only durable commits survive one), and a writer
+    /// that ends without it goes back to where it began. Does nothing for another writer.
+    pub fn checkpoint(&mut self) -> Result<(), StoreError> {
+        if self.savepoint.is_none() {
+            return Ok(());
+        }
+        let mut txn = self.txn.take().ok_or_else(ended)?;
+        txn.set_durability(Durability::None)?;
+        self.checkpointed = true;
+        txn.commit()?;
+        self.txn = Some(self.db.begin_write()?);
+        Ok(())
+    }
+
     /// Makes everything written visible, atomically and durably.
     pub fn commit(mut self) -> Result<(), StoreError> {
         self.write_places()?;
-        self.txn.commit()?;
+        self.txn.take().ok_or_else(ended)?.commit()?;
+        self.savepoint = None;
         Ok(())
+    }
+
+    /// Drops everything written, checkpoints included.
+    pub fn abort(mut self) -> Result<(), StoreError> {
+        if let Some(txn) = self.txn.take() {
+            txn.abort()?;
+        }
+        self.go_back()
+    }
+
+    fn txn(&self) -> Result<&WriteTransaction, StoreError> {
+        self.txn.as_ref().ok_or_else(ended)
     }
 
     /// Writes the places made so far to the places table.
     fn write_places(&mut self) -> Result<(), StoreError> {
         let runs = std::mem::take(&mut self.placed);
         if !runs.is_empty() {
-            places::write(&runs, &mut self.txn.open_table(PLACES)?)?;
+            places::write(&runs, &mut self.txn()?.open_table(PLACES)?)?;
         }
         Ok(())
     }
 
-    /// Drops everything written.
-    pub fn abort(self) -> Result<(), StoreError> {
-        self.txn.abort()?;
+    /// Undoes the checkpoints, if any: the open transaction is dropped (aborted), and the
+    /// database restored to the savepoint, durably.
+    fn go_back(&mut self) -> Result<(), StoreError> {
+        let Some(savepoint) = self.savepoint.take() else { return Ok(()) };
+        if !self.checkpointed {
+            return Ok(());
+        }
+        drop(self.txn.take());
+        let mut txn = self.db.begin_write()?;
+        txn.restore_savepoint(&savepoint)?;
+        txn.commit()?;
         Ok(())
     }
+}
+
+impl Drop for Writer<'_> {
+    /// A writer that ends without its commit (an error, a panic) leaves the database as it was.
+    fn drop(&mut self) {
+        let _ = self.go_back();
+    }
+}
+
+/// The error of a writer used after its transaction ended.
+fn ended() -> StoreError {
+    StoreError::Engine("the write transaction has ended".into())
 }
 
 /// What merging into a chunk leaves to append.
@@ -406,6 +471,38 @@ mod tests {
         assert!(lookup.has_session("s2").unwrap());
         drop((lookup, one, two));
         std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn a_writer_that_ends_without_its_commit_takes_its_checkpoints_back() {
+        for abort in [true, false] {
+            let (store, folder) = fresh_store(&format!("checkpoints-{abort}"));
+            let [first, second] = batches();
+            let at = |offset| Position { offset, lines: 1, head_len: 0, head_hash: 0, modified: 0 };
+            let mut writer = store.writer().unwrap();
+            writer.merge(first).unwrap();
+            writer.set_position("p/z.jsonl", &at(10)).unwrap();
+            writer.commit().unwrap();
+            let before = (stored(&store), store.positions().unwrap());
+
+            let mut writer = store.checkpointed_writer().unwrap();
+            writer.merge(second).unwrap();
+            writer.set_position("p/z.jsonl", &at(20)).unwrap();
+            writer.checkpoint().unwrap();
+            assert_ne!(stored(&store), before.0, "readers see a checkpoint");
+            writer.merge(records("p/b.jsonl", &[prompt("s2", "u3")])).unwrap();
+            match abort {
+                true => writer.abort().unwrap(),
+                false => drop(writer),
+            }
+            assert_eq!((stored(&store), store.positions().unwrap()), before);
+            let path = store.path.clone();
+            drop(store);
+            let store = Store::open(&path, |_| {}).unwrap();
+            assert_eq!((stored(&store), store.positions().unwrap()), before, "and so does the file");
+            drop(store);
+            std::fs::remove_dir_all(&folder).unwrap();
+        }
     }
 
     /// A prompt of `session` with about 3 kB of text.
@@ -619,13 +716,15 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
 
-        /// Files merged one by one, in transactions of any size, leave the store holding what one
-        /// analysis of them all gives, each record in one chunk of its session that its place
-        /// names, and no chunk past its size but for a lone record.
+        /// Files merged one by one, in transactions of any size, with checkpoints after any of
+        /// them, leave the store holding what one analysis of them all gives, each record in one
+        /// chunk of its session that its place names, and no chunk past its size but for a lone
+        /// record.
         #[test]
         fn any_files_in_any_transactions_store_what_one_analysis_gives(
             files in prop::collection::vec(prop::collection::vec(line(), 1..12), 1..6),
             transaction_of in prop::collection::vec(0..3usize, 6),
+            checkpoint_after in prop::collection::vec(any::<bool>(), 6),
         ) {
             let (store, folder) = fresh_store("property");
             let files: Vec<(String, Vec<String>)> = files
@@ -634,10 +733,13 @@ mod tests {
                 .map(|(i, lines)| (format!("p/f{i}.jsonl"), lines.iter().map(Line::json).collect()))
                 .collect();
             for transaction in 0..3 {
-                let mut writer = store.writer().unwrap();
+                let mut writer = store.checkpointed_writer().unwrap();
                 for (i, (path, lines)) in files.iter().enumerate() {
                     if transaction_of[i] == transaction {
                         writer.merge(records(path, lines)).unwrap();
+                        if checkpoint_after[i] {
+                            writer.checkpoint().unwrap();
+                        }
                     }
                 }
                 writer.commit().unwrap();

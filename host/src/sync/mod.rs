@@ -1,6 +1,7 @@
 //! One sync: find the transcripts, read what is new since the last sync (only whole lines), merge
-//! the records into the database and move the file positions, all in one write transaction so a
-//! crash at any instant leaves either the previous state or the new one.
+//! the records into the database and move the file positions. A crash at any instant, or a
+//! failed sync, leaves either the previous state or the new one: the batches are committed as
+//! checkpoints that only the last, durable, commit makes permanent.
 
 mod plan;
 mod preview;
@@ -87,16 +88,22 @@ pub fn run(
     let total: u64 = planned.iter().map(|p| p.size - p.task.from).sum();
     progress.start(planned.len() as u64, total);
 
-    let mut writer = store.writer()?;
+    let batches = batches(&planned);
+    // Each batch but the last is checkpointed, so that the commit at the end writes only the
+    // last one's pages; a dry run keeps everything in one transaction, to abort it.
+    let mut writer = match options.dry_run || batches.len() < 2 {
+        true => store.writer()?,
+        false => store.checkpointed_writer()?,
+    };
     // One thread reads (itself on every core) while this one encodes the previous batch's
     // records and merges them into the transaction: parsing and writing overlap, and at most
     // two batches are in memory. (Encoding here rather than on the reading thread lets the
     // readers start on the next batch at once; the merges leave this thread time for it.)
     thread::scope(|scope| -> Result<(), StoreError> {
         let (send, receive) = mpsc::sync_channel(0);
-        let planned = &planned;
+        let batches = &batches;
         scope.spawn(move || {
-            for batch in batches(planned) {
+            for &batch in batches {
                 let tasks: Vec<_> = batch.iter().map(|p| p.task.clone()).collect();
                 let (analyzer, outcomes) = read_all(&tasks, &MessageCapture::All, Some(progress));
                 let (records, line_errors, stats) = analyzer.into_records();
@@ -105,7 +112,7 @@ pub fn run(
                 }
             }
         });
-        for (batch, (records, line_errors, stats), outcomes) in receive {
+        for (number, (batch, (records, line_errors, stats), outcomes)) in receive.into_iter().enumerate() {
             let added = writer.merge(records)?;
             report.added.sessions_added += added.sessions_added;
             report.added.messages_added += added.messages_added;
@@ -121,6 +128,9 @@ pub fn run(
                     Ok(position) => writer.set_position(&plan::key(&planned.task.path), &position)?,
                     Err(e) => report.unreadable.push((planned.task.path.clone(), e.to_string())),
                 }
+            }
+            if number + 1 < batches.len() {
+                writer.checkpoint()?;
             }
         }
         Ok(())
