@@ -47,8 +47,12 @@ fn render_block(block: &Block<'_>) -> Option<String> {
         "text" => block.text.as_deref().map(str::to_owned),
         "tool_use" => Some(render_tool_use(block.name.as_deref().unwrap_or(""), block.input)),
         "tool_result" => {
-            let label = if block.is_error == Some(true) { "[tool error]" } else { "[tool result]" };
-            Some(format!("{label} {}", tool_result_text(block.content)))
+            let label = if block.is_error == Some(true) { "[tool error] " } else { "[tool result] " };
+            let text = tool_result_text(block.content);
+            let mut part = String::with_capacity(label.len() + text.len());
+            part.push_str(label);
+            part.push_str(&text);
+            Some(part)
         }
         "image" => Some("[image]".to_owned()),
         "document" => Some("[document]".to_owned()),
@@ -78,10 +82,33 @@ pub fn render_tool_use(name: &str, input: Option<&str>) -> String {
 
 /// The first `max` characters of `text`.
 pub fn cut_chars(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => &text[..at],
-        None => text,
+    match char_start(text, max) {
+        Ok(at) => &text[..at],
+        Err(_) => text,
     }
+}
+
+/// Where character `n` (from 0) of `text` starts, or, when it has no more than `n` characters,
+/// how many it has. Counts the bytes that start a character, up to `n` bytes at a time (they
+/// hold at most `n` characters), rather than decoding each character.
+pub(crate) fn char_start(text: &str, n: usize) -> Result<usize, usize> {
+    let bytes = text.as_bytes();
+    let (mut at, mut left) = (0, n);
+    while left > 0 && at < bytes.len() {
+        let end = bytes.len().min(at + left);
+        left -= bytes[at..end].iter().filter(|&&byte| !is_continuation(byte)).count();
+        at = end;
+    }
+    // `at` may be inside the last character counted: the next one starts after it.
+    while bytes.get(at).is_some_and(|&byte| is_continuation(byte)) {
+        at += 1;
+    }
+    if at < bytes.len() { Ok(at) } else { Err(n - left) }
+}
+
+/// Whether a byte of UTF-8 continues a character rather than starting one.
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
 }
 
 #[cfg(test)]
@@ -140,6 +167,17 @@ mod tests {
             r#"{"type":"user","isCompactSummary":true,"timestamp":"2025-01-01T00:00:00Z","message":{"content":"x"}}"#,
         );
         assert_eq!(kind, MessageKind::CompactSummary);
+    }
+
+    #[test]
+    fn characters_start_where_decoding_them_says() {
+        for text in ["", "a", "plain ascii text", "café naïve", "中文 and 😀 emoji", "😀😀😀", "é"] {
+            let count = text.chars().count();
+            for n in 0..count + 3 {
+                let expected = text.char_indices().nth(n).map(|(at, _)| at).ok_or(count);
+                assert_eq!(char_start(text, n), expected, "{text:?} {n}");
+            }
+        }
     }
 
     #[test]

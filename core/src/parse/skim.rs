@@ -10,6 +10,8 @@
 
 use wide::u8x16;
 
+use super::content::char_start;
+
 /// Deepest nesting accepted (as serde_json's default).
 const MAX_DEPTH: u32 = 128;
 
@@ -365,20 +367,20 @@ pub(crate) fn string_prefix(literal: &str, max_chars: usize) -> Option<String> {
     if memchr::memmem::find_iter(inner.as_bytes(), b"\\u").any(surrogate) {
         return None;
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(inner.len().min(max_chars));
     let mut left = max_chars;
     let mut rest = inner;
     while left > 0 {
         let plain_end = memchr::memchr(b'\\', rest.as_bytes()).unwrap_or(rest.len());
         let plain = &rest[..plain_end];
-        match plain.char_indices().nth(left) {
-            Some((at, _)) => {
+        match char_start(plain, left) {
+            Ok(at) => {
                 out.push_str(&plain[..at]);
                 break;
             }
-            None => {
+            Err(count) => {
                 out.push_str(plain);
-                left -= plain.chars().count();
+                left -= count;
             }
         }
         let Some(escape) = rest.get(plain_end..).filter(|e| !e.is_empty()) else { break };
