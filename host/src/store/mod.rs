@@ -69,6 +69,7 @@ engine_errors!(
     redb::CompactionError,
     redb::SavepointError,
     redb::SetDurabilityError,
+    redb::CursorError,
     std::io::Error
 );
 

@@ -3,7 +3,9 @@
 //! its end, in key order: written after each merge, they went to leaves all over the table, and
 //! with a small page cache each merge read back and wrote again most of the table's pages.
 
-use redb::Table;
+use std::ops::Bound;
+
+use redb::{ReadableTableMetadata, Table};
 
 use super::StoreError;
 
@@ -87,8 +89,17 @@ pub fn write(runs: &[Placed], table: &mut PlaceTable<'_>) -> Result<(), StoreErr
         // Stable: of two places of one key, the later run's stays after the earlier's.
         all.sort_by(|a, b| a.0.cmp(b.0));
     }
-    for (i, (key, place)) in all.iter().enumerate() {
-        if all.get(i + 1).is_none_or(|next| next.0 != *key) {
+    let latest = all.iter().enumerate().filter(|(i, (key, _))| all.get(i + 1).is_none_or(|next| next.0 != *key));
+    if table.is_empty()? {
+        // Every key is new and they come in order: appended through a cursor at the table's end,
+        // which fills each leaf before starting the next, rather than looked up one by one.
+        let mut end = table.upper_bound_mut(Bound::<&[u8]>::Unbounded)?;
+        for (_, (key, place)) in latest {
+            end.insert_before(*key, *place)?;
+        }
+        end.close()?;
+    } else {
+        for (_, (key, place)) in latest {
             table.insert(*key, *place)?;
         }
     }
