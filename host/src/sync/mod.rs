@@ -23,6 +23,10 @@ use crate::store::{Changes, MergeStats, Store, StoreError};
 /// Bytes read between two merges into the write transaction (bounds memory on a first sync).
 const BATCH_BYTES: u64 = 128 << 20;
 
+/// Most bytes of the last batch: it is read while the previous one is written, and then merged
+/// and committed alone, once the readers are done, so it is kept small.
+const LAST_BATCH_BYTES: u64 = 16 << 20;
+
 /// How to sync.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncOptions {
@@ -144,21 +148,62 @@ pub fn run(
     Ok(report)
 }
 
-/// Consecutive slices of about [`BATCH_BYTES`] to read.
+/// Consecutive slices of about [`BATCH_BYTES`] to read, but for the files at the end that fit in
+/// [`LAST_BATCH_BYTES`], which make the last batch.
 fn batches(planned: &[plan::Planned]) -> Vec<&[plan::Planned]> {
+    let bytes_of = |p: &plan::Planned| p.size - p.task.from;
+    let mut last = planned.len();
+    let mut tail = 0;
+    while let Some(p) = last.checked_sub(1).map(|i| &planned[i]) {
+        if tail + bytes_of(p) > LAST_BATCH_BYTES {
+            break;
+        }
+        tail += bytes_of(p);
+        last -= 1;
+    }
+    let (head, tail) = planned.split_at(last);
     let mut out = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
-    for (i, p) in planned.iter().enumerate() {
-        bytes += p.size - p.task.from;
+    for (i, p) in head.iter().enumerate() {
+        bytes += bytes_of(p);
         if bytes >= BATCH_BYTES {
-            out.push(&planned[start..=i]);
+            out.push(&head[start..=i]);
             start = i + 1;
             bytes = 0;
         }
     }
-    if start < planned.len() {
-        out.push(&planned[start..]);
+    if start < head.len() {
+        out.push(&head[start..]);
+    }
+    if !tail.is_empty() {
+        out.push(tail);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::ReadTask;
+
+    fn planned(mb: u64) -> plan::Planned {
+        let task =
+            ReadTask { path: PathBuf::new(), name: String::new(), from: 0, lines_before: 0, whole_lines_only: true };
+        plan::Planned { task, size: mb << 20, modified: 0 }
+    }
+
+    #[test]
+    fn batches_fill_up_to_their_size_and_the_last_is_small() {
+        let sizes = |batches: Vec<&[plan::Planned]>| -> Vec<u64> {
+            batches.iter().map(|batch| batch.iter().map(|p| p.size >> 20).sum()).collect()
+        };
+        let files: Vec<_> = [100, 30, 50, 90, 20, 10, 5, 4].map(planned).into();
+        assert_eq!(sizes(batches(&files)), [130, 140, 30, 9]);
+        let files: Vec<_> = [60, 70, 20].map(planned).into();
+        assert_eq!(sizes(batches(&files)), [130, 20], "a last file past the last batch's size ends a batch of its own");
+        let files: Vec<_> = [3, 4, 5].map(planned).into();
+        assert_eq!(sizes(batches(&files)), [12], "a small sync is one batch");
+        assert!(batches(&[]).is_empty());
+    }
 }
