@@ -118,9 +118,9 @@ impl<'db> Writer<'db> {
 
     /// Merges `records` into the stored ones. A record already stored is merged in its chunk,
     /// which is written again only when the record changed; new records, and records now in
-    /// another session, are appended to their sessions' chunks, session by session, and the key
-    /// → place table is written after them in its own order (so that both B-trees are written
-    /// leaf after leaf rather than at random).
+    /// another session, are appended to their sessions' chunks, session by session (so that
+    /// the chunks' B-tree is written leaf after leaf rather than at random). Their places are
+    /// kept, sorted, until the commit writes them all in key order.
     pub fn merge(&mut self, records: RecordSet) -> Result<MergeStats, StoreError> {
         let mut stats = MergeStats::default();
         let txn = self.txn.as_ref().ok_or_else(ended)?;
