@@ -23,6 +23,9 @@ pub const MAX_LINE_BYTES: usize = 32 * 1024 * 1024;
 /// Longest session title, in characters.
 const TITLE_CHARS: usize = 80;
 
+/// Tool names a file shares copies of.
+const TOOL_NAMES: usize = 64;
+
 /// Which sessions keep their rendered conversation for session detail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessageCapture {
@@ -107,6 +110,8 @@ struct FileState {
     line: u32,
     session: Arc<str>,
     recent: Vec<Arc<str>>,
+    /// The tool names its lines have called so far.
+    tools: Vec<Arc<str>>,
     /// The context of the last counted line, for the next lines that carry the same.
     attrs: Option<Arc<Attrs>>,
 }
@@ -222,6 +227,7 @@ impl FileState {
             overlong: false,
             line: 0,
             recent: Vec::new(),
+            tools: Vec::new(),
             attrs: None,
         }
     }
@@ -250,6 +256,27 @@ impl FileState {
         self.recent.push(fresh.clone());
         fresh
     }
+
+    /// A shared copy of a tool's name: a session calls a few tools many times. Only the first
+    /// [`TOOL_NAMES`] names are kept for sharing, so a file of made-up names stays linear.
+    fn tool(&mut self, name: &str) -> Arc<str> {
+        if let Some(found) = self.tools.iter().find(|s| &***s == name) {
+            return found.clone();
+        }
+        let fresh: Arc<str> = Arc::from(name);
+        if self.tools.len() < TOOL_NAMES {
+            self.tools.push(fresh.clone());
+        }
+        fresh
+    }
+}
+
+/// `make` of each of `items`, in a vector of exactly their number: facts keep these lists as
+/// long as they live, and most hold one item or none.
+fn exactly<I: Iterator + Clone, T>(items: I, make: impl FnMut(I::Item) -> T) -> Vec<T> {
+    let mut list = Vec::with_capacity(items.clone().count());
+    list.extend(items.map(make));
+    list
 }
 
 fn ingest(
@@ -288,30 +315,35 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
         }
     }
     let order = Order { ts: line.timestamp.unwrap_or(0), file: state.path.clone(), line: number };
-    let uuid = match line.uuid.as_deref() {
+    // A line without a `uuid` goes by its position; only the kinds that are deduplicated by it
+    // need one.
+    let line_id = || match line.uuid.as_deref() {
         Some(uuid) => LineId::new(uuid),
         None => LineId::new(&format!("{}:{number}", state.path)),
     };
     match line.kind {
         LineKind::User => {
+            let uuid = line_id();
             let attrs = attrs(state, &line);
             let captured = capture.wants(&attrs.session);
             let kind = user_kind(&line);
             let content = line.message.as_ref().map(|m| &m.content).unwrap_or(&Content::None);
-            let mut tool_results = Vec::new();
-            if let Content::Blocks(blocks) = content {
-                for block in blocks.iter().filter(|b| b.kind == "tool_result") {
-                    if let Some(id) = block.tool_use_id.as_deref() {
-                        tool_results.push((Arc::from(id), block.is_error == Some(true)));
-                    }
+            let tool_results = match content {
+                Content::Blocks(blocks) => {
+                    let results = blocks
+                        .iter()
+                        .filter(|b| b.kind == "tool_result")
+                        .filter_map(|b| Some((b.tool_use_id.as_deref()?, b.is_error == Some(true))));
+                    exactly(results, |(id, is_error)| (Arc::from(id), is_error))
                 }
-            }
-            tool_results.shrink_to_fit();
+                _ => Vec::new(),
+            };
             let title = (kind == MessageKind::Prompt && !attrs.sidechain).then(|| prompt_title(content)).flatten();
             let text = captured.then(|| rendered(content));
             facts.add(Fact::User(Box::new(UserFact { order, uuid, attrs, kind, tool_results, title, text })));
         }
         LineKind::Assistant => {
+            let uuid = line_id();
             let attrs = attrs(state, &line);
             let Some(message) = line.message.as_ref() else { return };
             let model = message.model.as_deref().unwrap_or("unknown");
@@ -324,19 +356,15 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                 (Some(id), None) => ResponseKey::Session(Arc::from(id), attrs.session.clone()),
                 (None, _) => ResponseKey::Line(uuid.clone()),
             };
-            let mut tool_uses: Vec<_> = match &message.content {
-                Content::Blocks(blocks) => blocks
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, b)| b.kind == "tool_use")
-                    .map(|(i, b)| {
+            let tool_uses = match &message.content {
+                Content::Blocks(blocks) => {
+                    exactly(blocks.iter().enumerate().filter(|(_, b)| b.kind == "tool_use"), |(i, b)| {
                         let id = b.id.as_deref().map_or_else(|| Arc::from(format!("{uuid}#{i}")), Arc::from);
-                        (id, Arc::from(b.name.as_deref().unwrap_or("unknown")))
+                        (id, state.tool(b.name.as_deref().unwrap_or("unknown")))
                     })
-                    .collect(),
+                }
                 _ => Vec::new(),
             };
-            tool_uses.shrink_to_fit();
             let text = if capture.wants(&attrs.session) {
                 let mut parts = Vec::new();
                 render_blocks(&message.content, &mut parts);
@@ -365,6 +393,7 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
             facts.add(Fact::Response(Box::new(fact)));
         }
         LineKind::System => {
+            let uuid = line_id();
             let attrs = attrs(state, &line);
             let compaction = line.subtype.as_deref() == Some("compact_boundary");
             facts.add(Fact::System(Box::new(SystemFact { order, uuid, attrs, compaction })));
