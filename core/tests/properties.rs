@@ -1,7 +1,8 @@
 //! Property tests of the core's order independence, storage idempotence, session-by-session
 //! index updates, totals and which answers read the clock, on random small sets of transcript
-//! files generated from a grammar of realistic lines: user prompts and tool results, multi-line
-//! responses (growing `output_tokens` under one `message.id` and `requestId`), sidechains inline
+//! files generated from a grammar of realistic lines: user prompts, tool calls and their results
+//! (failed or not, some calls repeating an earlier call's id, in the same session or another),
+//! multi-line responses (growing `output_tokens` under one `message.id` and `requestId`), sidechains inline
 //! and in both sub-agent file layouts, replays across files, side-question replays, `<synthetic>`
 //! lines, compactions, summaries, titles, `progress` lines with nested usage, and malformed lines.
 //!
@@ -59,15 +60,38 @@ enum Place {
 /// One generated event: a line, or a few lines of one API response.
 #[derive(Debug, Clone)]
 enum Event {
-    Prompt { text: u8, meta: bool },
-    ToolResult { error: bool },
-    Response { model: usize, lines: u8, usage: [u32; 4], tool: Option<usize>, request_id: bool, message_id: bool },
+    Prompt {
+        text: u8,
+        meta: bool,
+    },
+    /// The result of the `call`-th tool call written so far (an unknown id when there is none).
+    ToolResult {
+        error: bool,
+        call: usize,
+    },
+    /// `reuse`: its tool call repeats the id of the `reuse`-th call written so far.
+    Response {
+        model: usize,
+        lines: u8,
+        usage: [u32; 4],
+        tool: Option<usize>,
+        reuse: Option<usize>,
+        request_id: bool,
+        message_id: bool,
+    },
     Synthetic,
     Compact,
-    Summary { leaf: usize },
-    Title { ai: bool, text: u8 },
+    Summary {
+        leaf: usize,
+    },
+    Title {
+        ai: bool,
+        text: u8,
+    },
     Progress,
-    Malformed { kind: u8 },
+    Malformed {
+        kind: u8,
+    },
 }
 
 /// An event, where it goes, when it happened, and whether it is replayed elsewhere.
@@ -87,20 +111,22 @@ struct Placed {
 fn event() -> impl Strategy<Value = Event> {
     prop_oneof![
         4 => (any::<u8>(), prop::bool::weighted(0.15)).prop_map(|(text, meta)| Event::Prompt { text, meta }),
-        2 => any::<bool>().prop_map(|error| Event::ToolResult { error }),
+        2 => (any::<bool>(), any::<usize>()).prop_map(|(error, call)| Event::ToolResult { error, call }),
         8 => (
             0..MODELS.len(),
             1u8..=3,
             [0u32..5_000, 1u32..2_000, 0u32..300_000, 0u32..300_000],
             prop::option::weighted(0.4, 0..TOOLS.len()),
+            prop::option::weighted(0.1, any::<usize>()),
             prop::bool::weighted(0.85),
             prop::bool::weighted(0.95),
         )
-            .prop_map(|(model, lines, usage, tool, request_id, message_id)| Event::Response {
+            .prop_map(|(model, lines, usage, tool, reuse, request_id, message_id)| Event::Response {
                 model,
                 lines,
                 usage,
                 tool,
+                reuse,
                 request_id,
                 message_id
             }),
@@ -158,6 +184,8 @@ fn timestamp(at: u32, extra_ms: u32) -> String {
 struct Writer {
     files: BTreeMap<String, Vec<u8>>,
     uuids: Vec<String>,
+    /// The ids of the tool calls written so far.
+    tool_ids: Vec<String>,
     next: usize,
 }
 
@@ -165,6 +193,11 @@ impl Writer {
     fn fresh(&mut self, prefix: &str) -> String {
         self.next += 1;
         format!("{prefix}{}", self.next)
+    }
+
+    /// The `k`-th of `ids`, wrapping around; `None` when there are none.
+    fn pick(ids: &[String], k: usize) -> Option<String> {
+        (!ids.is_empty()).then(|| ids[k % ids.len()].clone())
     }
 
     fn path(session: usize, place: Place) -> String {
@@ -216,24 +249,29 @@ impl Writer {
                 self.uuids.push(uuid);
                 out.push(line.to_string().into_bytes());
             }
-            Event::ToolResult { error } => {
+            Event::ToolResult { error, call } => {
                 let uuid = self.fresh("u");
                 let mut line = base("user", &uuid, 0);
+                let id = Self::pick(&self.tool_ids, *call).unwrap_or_else(|| format!("toolu_{}", self.next));
                 line["message"] = json!({"role": "user", "content": [{"type": "tool_result",
-                    "tool_use_id": format!("toolu_{}", self.next), "content": [{"type": "text", "text": "out"}],
-                    "is_error": error}]});
+                    "tool_use_id": id, "content": [{"type": "text", "text": "out"}], "is_error": error}]});
                 self.uuids.push(uuid);
                 out.push(line.to_string().into_bytes());
             }
-            Event::Response { model, lines, usage, tool, request_id, message_id } => {
+            Event::Response { model, lines, usage, tool, reuse, request_id, message_id } => {
                 let id = self.fresh("msg_");
                 let request = format!("req_{id}");
+                let tool_id =
+                    reuse.and_then(|k| Self::pick(&self.tool_ids, k)).unwrap_or_else(|| format!("toolu_{id}"));
+                if tool.is_some() {
+                    self.tool_ids.push(tool_id.clone());
+                }
                 for k in 0..*lines {
                     let uuid = self.fresh("a");
                     let mut line = base("assistant", &uuid, u32::from(k) * 700);
                     let last = k + 1 == *lines;
                     let content = match tool {
-                        Some(t) if last => json!([{"type": "tool_use", "id": format!("toolu_{id}"),
+                        Some(t) if last => json!([{"type": "tool_use", "id": tool_id,
                             "name": TOOLS[*t], "input": {"path": "src/main.rs", "n": k}}]),
                         _ if k == 0 && *lines > 1 => json!([{"type": "thinking", "thinking": "hmm"}]),
                         _ => json!([{"type": "text", "text": format!("part {k} of {id}")}]),
@@ -326,7 +364,7 @@ impl Writer {
 
     /// The generated history as files, each line once in its file plus its replays.
     fn build(history: &[Placed]) -> Vec<File> {
-        let mut writer = Writer { files: BTreeMap::new(), uuids: Vec::new(), next: 0 };
+        let mut writer = Writer { files: BTreeMap::new(), uuids: Vec::new(), tool_ids: Vec::new(), next: 0 };
         for p in history {
             let lines = writer.lines(p);
             let path = Writer::path(p.session, p.place);
