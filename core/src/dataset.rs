@@ -29,6 +29,8 @@ pub struct SessionRecord {
     pub cost: u64,
     /// Its title is a summary's.
     pub summary_title: bool,
+    /// Its user lines: with its responses, the messages of its conversation.
+    pub user_lines: u64,
     /// Every activity instant (user, assistant and system lines), sorted, without repeats.
     pub activity: Vec<Millis>,
     /// The conversation, when it was captured.
@@ -113,6 +115,12 @@ impl SessionRecord {
 }
 
 impl Dataset {
+    /// Messages of every conversation: one per user line and one per counted response
+    /// (ACCOUNTING.md "Messages"; a sidechain replay is not one).
+    pub fn messages(&self) -> u64 {
+        self.sessions.iter().map(|s| s.user_lines + s.session.responses).sum()
+    }
+
     /// The session with this id.
     pub fn session(&self, id: &str) -> Option<&SessionRecord> {
         self.sessions.binary_search_by(|s| s.session.id.as_str().cmp(id)).ok().map(|i| &self.sessions[i])

@@ -610,10 +610,22 @@ proptest! {
         }
     }
 
-    /// (v) Totals agree across endpoints, unfiltered and filtered.
+    /// (v) Totals agree across endpoints, unfiltered and filtered; the messages counted for the
+    /// database's statistics are those of the sessions' conversations.
     #[test]
     fn totals_agree_across_endpoints(files in history()) {
         let data = dataset(&files);
+        let context = QueryContext { now: NOW, default_zone: chrono_tz::UTC };
+        let conversations: usize = data
+            .sessions
+            .iter()
+            .map(|s| {
+                let reply = answer(&data, &format!("/api/analytics/sessions/{}", s.session.id), &context);
+                let body: Value = serde_json::from_str(&reply.body).expect("JSON");
+                body["data"]["messages"].as_array().map_or(0, Vec::len)
+            })
+            .sum();
+        prop_assert_eq!(data.messages(), conversations as u64);
         for query in QUERIES {
             let get = |endpoint: &str| -> Value {
                 let context = QueryContext { now: NOW, default_zone: chrono_tz::UTC };

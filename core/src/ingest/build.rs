@@ -285,7 +285,8 @@ impl<'a> Builder<'a> {
         };
         self.rate_limits
             .extend(parts.rate_limits.iter().map(|&timestamp| RateLimitRecord { session: index, timestamp }));
-        self.sessions.push(SessionRecord { session, cost, summary_title: false, activity, messages });
+        let user_lines = parts.users.len() as u64;
+        self.sessions.push(SessionRecord { session, cost, summary_title: false, user_lines, activity, messages });
     }
 
     /// Applies what needed every session: tool errors, summary titles, and responses and tool

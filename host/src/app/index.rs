@@ -33,8 +33,6 @@ fn keeps(reply: &Reply) -> bool {
 pub struct Index {
     /// Sessions, responses and the rest.
     pub dataset: Dataset,
-    /// Stored messages (user lines and responses).
-    pub messages: u64,
     /// What links the stored records across sessions, until the update that succeeds this
     /// index takes it (an index without it is succeeded by a full build).
     links: Mutex<Option<Links>>,
@@ -47,20 +45,14 @@ impl Index {
     pub fn load(store: &Store, prices: &PriceTable) -> Result<Index, StoreError> {
         let mut builder = DatasetBuilder::new(prices, &MessageCapture::None);
         let mut links = Links::new();
-        let messages = store.build(&mut builder, &mut links)?;
-        Ok(Index { dataset: builder.finish(), messages, links: Mutex::new(Some(links)), replies: Replies::default() })
+        store.build(&mut builder, &mut links)?;
+        Ok(Index { dataset: builder.finish(), links: Mutex::new(Some(links)), replies: Replies::default() })
     }
 
-    /// This index after a sync that made `changes` and added `messages_added` messages: the
-    /// sessions it changed rebuilt from their stored records, or everything built again when
-    /// the changes reach other sessions (see [`Links`]).
-    pub fn updated(
-        &self,
-        store: &Store,
-        prices: &PriceTable,
-        changes: &Changes,
-        messages_added: u64,
-    ) -> Result<Index, StoreError> {
+    /// This index after a sync that made `changes`: the sessions it changed rebuilt from their
+    /// stored records, or everything built again when the changes reach other sessions (see
+    /// [`Links`]).
+    pub fn updated(&self, store: &Store, prices: &PriceTable, changes: &Changes) -> Result<Index, StoreError> {
         let Some(mut links) = self.links.lock().expect("links lock").take() else {
             return Index::load(store, prices);
         };
@@ -82,7 +74,6 @@ impl Index {
         }
         Ok(Index {
             dataset: with_sessions_rebuilt(&self.dataset, builder.finish()),
-            messages: self.messages + messages_added,
             links: Mutex::new(Some(links)),
             replies: Replies::default(),
         })

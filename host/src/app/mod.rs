@@ -181,7 +181,7 @@ impl App {
         let bytes = self.store.size_bytes();
         Ok(DatabaseStats {
             total_sessions: sessions.len() as u64,
-            total_messages: index.messages,
+            total_messages: index.dataset.messages(),
             oldest_session: oldest,
             newest_session: newest,
             database_size: human_size(bytes),
@@ -300,9 +300,7 @@ impl App {
         let mut changed = !report.changes.is_empty();
         // An index of the data as it is now, once one was made.
         let mut current = match (&before, changed) {
-            (Some(index), true) => {
-                Some(Arc::new(index.updated(&self.store, prices, &report.changes, report.added.messages_added)?))
-            }
+            (Some(index), true) => Some(Arc::new(index.updated(&self.store, prices, &report.changes)?)),
             _ => None,
         };
         if let Some(days) = self.settings.retention_days {

@@ -135,20 +135,17 @@ impl Store {
     /// Every record without its conversation text (see [`Record::without_text`]) into `builder`,
     /// in the order it takes them and the chunks table keeps: the summaries, then session by
     /// session, so that it holds one session's records at a time; each also noted in `links`.
-    /// Returns how many are messages.
-    pub fn build(&self, builder: &mut DatasetBuilder<'_>, links: &mut Links) -> Result<u64, StoreError> {
+    pub fn build(&self, builder: &mut DatasetBuilder<'_>, links: &mut Links) -> Result<(), StoreError> {
         let read = self.db.begin_read()?;
-        let mut messages = 0;
         for entry in read.open_table(CHUNKS)?.iter()? {
             let (_, chunk) = entry?;
             for value in chunk::records(chunk.value()) {
                 let record = decode(value?)?;
-                messages += u64::from(record.is_message());
                 links.note(&record);
                 builder.push(record.without_text());
             }
         }
-        Ok(messages)
+        Ok(())
     }
 
     /// The records of one session (its lines and responses).

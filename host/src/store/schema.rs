@@ -218,8 +218,7 @@ mod tests {
         assert_eq!(upgraded_from, [version], "told once, before migrating");
         let (prices, capture) = (PriceTable::builtin(), MessageCapture::All);
         let mut builder = DatasetBuilder::new(&prices, &capture);
-        let messages = store.build(&mut builder, &mut Links::new()).unwrap();
-        assert_eq!(messages, 4);
+        store.build(&mut builder, &mut Links::new()).unwrap();
         let expected = records().build(&prices, &capture);
         assert_eq!(expected.sessions.len(), 2);
         assert_eq!(answers(&builder.finish()), answers(&expected));

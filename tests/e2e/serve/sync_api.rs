@@ -59,7 +59,19 @@ fn sync_endpoints_conflicts_reset_and_dry_runs() {
     assert_eq!(status["progress"], Value::Null, "{status}");
     let stats = server.get("/api/sync/stats").data();
     assert_eq!(stats["totalSessions"], corpus.sessions as u64, "{stats}");
-    assert!(stats["totalMessages"].as_u64().unwrap() > 0, "{stats}");
+    // The messages counted are those of the sessions' conversations.
+    let listed = server.get("/api/analytics/sessions?limit=1000").data();
+    let conversations: usize = listed["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let detail = server.get(&format!("/api/analytics/sessions/{}", s["id"].as_str().unwrap())).data();
+            detail["messages"].as_array().unwrap().len()
+        })
+        .sum();
+    assert!(conversations > 0);
+    assert_eq!(stats["totalMessages"], conversations as u64, "{stats}");
     assert!(stats["oldestSession"].is_string() && stats["newestSession"].is_string(), "{stats}");
     assert!(stats["databaseSizeBytes"].as_u64().unwrap() > 0, "{stats}");
     assert_pending(&server.get("/api/sync/preview").data(), 0);
