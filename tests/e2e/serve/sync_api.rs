@@ -240,3 +240,32 @@ fn errors_have_their_codes_and_refusals_their_status() {
     // The server is still fine.
     assert_eq!(server.get("/api/health").status, 200);
 }
+
+#[test]
+fn a_side_question_replay_is_no_message_of_the_statistics() {
+    let scratch = Scratch::new("serve-replay");
+    let line = |uuid: &str, kind: &str, sidechain: bool, ts: &str, extra: Value| {
+        let mut line = serde_json::json!({"type": kind, "uuid": uuid, "sessionId": "s1", "isSidechain": sidechain,
+            "cwd": "/app", "timestamp": format!("2025-06-01T10:00:0{ts}.000Z")});
+        line.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        line.to_string() + "\n"
+    };
+    let response = |request: &str| {
+        serde_json::json!({"requestId": request, "message": {"id": "msg_1", "model": "claude-sonnet-4-5",
+            "content": [{"type": "text", "text": "hi"}], "usage": {"input_tokens": 3, "output_tokens": 5}}})
+    };
+    let prompt = line("u1", "user", false, "0", serde_json::json!({"message": {"content": "hello"}}));
+    let main = line("a1", "assistant", false, "1", response("req_1"));
+    // The same message id again, from a side question's sub-agent: a replay, counted nowhere.
+    let replay = line("side-a1", "assistant", true, "2", response("req_2"));
+    scratch.write("claude/projects/-app/s1.jsonl", &(prompt + &main));
+    scratch.write("claude/projects/-app/s1/subagents/agent-x.jsonl", &replay);
+
+    let db = scratch.db();
+    let server = Serving::start(&["--db", arg(&db), "--claude-dir", arg(&scratch.claude())]);
+    server.wait_for_sync(i64::MIN, SYNC_TIMEOUT);
+    let detail = server.get("/api/analytics/sessions/s1").data();
+    assert_eq!(detail["messages"].as_array().unwrap().len(), 2, "{detail}");
+    assert_eq!(detail["session"]["responses"], 1, "{detail}");
+    assert_eq!(server.get("/api/sync/stats").data()["totalMessages"], 2);
+}
