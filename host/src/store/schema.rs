@@ -219,9 +219,11 @@ mod tests {
         let (prices, capture) = (PriceTable::builtin(), MessageCapture::All);
         let mut builder = DatasetBuilder::new(&prices, &capture);
         store.build(&mut builder, &mut Links::new()).unwrap();
+        let migrated = builder.finish();
+        assert_eq!(migrated.messages(), 4);
         let expected = records().build(&prices, &capture);
         assert_eq!(expected.sessions.len(), 2);
-        assert_eq!(answers(&builder.finish()), answers(&expected));
+        assert_eq!(answers(&migrated), answers(&expected));
         let mut lookup = store.lookup().unwrap();
         for session in ["s1", "s2"] {
             assert!(lookup.has_session(session).unwrap());
