@@ -32,6 +32,25 @@ bench_corpus() {
   echo "$dir"
 }
 
+# replicated_corpus <size> <claude dir>: prints target/bench-corpus-replicated-<size>, the
+# transcripts of the Claude dir copied with fresh ids up to the size (`gen-corpus --replicate`),
+# made again unless its marker says it was made the same way.
+replicated_corpus() {
+  local size=$1 source dir marker
+  source=$(cd "$2" && pwd)
+  dir="$root/target/bench-corpus-replicated-$size"
+  marker="replicate=$source size=$size"
+  if [ "$(cat "$dir/.generated" 2>/dev/null)" != "$marker" ]; then
+    say "replicating $source into $dir"
+    rm -rf "$dir"
+    "$gen" --out "$dir" --replicate "$source" --size "$size" >&2
+    echo "$marker" >"$dir/.generated"
+  else
+    say "reusing $dir"
+  fi
+  echo "$dir"
+}
+
 # serve_in_background <server bin> <work dir> <serve args...>: starts `serve --port 0 --tz UTC`
 # with its output in the work dir, waits for its address; sets $server (pid) and $base (URL).
 serve_in_background() {

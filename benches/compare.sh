@@ -3,12 +3,17 @@
 #
 #   benches/compare.sh [--size 1GiB] [--seed 42] [--runs 5]   the quality-bar comparison
 #   benches/compare.sh --smoke                                a 4 MB corpus, well under a minute (CI)
+#   benches/compare.sh --replicate DIR [--size 1GiB]          on the transcripts of the Claude dir
+#                                                             DIR copied with fresh ids up to the
+#                                                             size (real line shapes; DIR is only
+#                                                             read)
 #   benches/compare.sh --all                                  then every other bar: API load at 100k
 #                                                             sessions (scripts/load), drop mode in
 #                                                             Chromium (drop.sh), serve memory
 #                                                             (serve-memory.sh)
 #
-# The corpus goes to target/bench-corpus-<size> and is reused while its size and seed match.
+# The corpus goes to target/bench-corpus-<size> (target/bench-corpus-replicated-<size>) and is
+# reused while its size and seed (source) match.
 # ccusage, the one-shot commands and the first sync run interleaved (one of each per round), so
 # that the machine's drift falls on all of them alike; peak memory likewise.
 # Prints a markdown table of medians and ratios (also saved as target/bench-results-<size>.md).
@@ -20,6 +25,7 @@ size=1GiB
 seed=42
 runs=5
 all=0
+replicate=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
@@ -27,7 +33,8 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --smoke) size=4MB; shift ;;
     --all) all=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --replicate) replicate=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -43,7 +50,13 @@ ccusage=$("$root/benches/peer/install.sh")
 
 build_release
 
-corpus=$(bench_corpus size "$size" "$seed")
+if [ -n "$replicate" ]; then
+  corpus=$(replicated_corpus "$size" "$replicate")
+  made="copies of $(cd "$replicate" && pwd) with fresh ids"
+else
+  corpus=$(bench_corpus size "$size" "$seed")
+  made="generated, seed $seed"
+fi
 bytes=$(find "$corpus/projects" -name '*.jsonl' -printf '%s\n' | awk '{s += $1} END {print s}')
 files=$(find "$corpus/projects" -name '*.jsonl' | wc -l)
 
@@ -114,7 +127,7 @@ t_first=$(round_median first)
 t_nochange=$(median nochange nochange)
 t_append=$(median append append)
 
-awk -v bytes="$bytes" -v files="$files" -v size="$size" -v seed="$seed" -v runs="$runs" \
+awk -v bytes="$bytes" -v files="$files" -v size="$size" -v made="$made" -v runs="$runs" \
   -v cpu_model="$(lscpu | sed -n 's/^Model name: *//p' | head -1)" -v cores="$(nproc)" \
   -v tc="$t_ccusage" -v tr="$t_report" -v tq="$t_query" -v tf="$t_first" -v tn="$t_nochange" -v ta="$t_append" \
   -v cc="$(cpu ccusage)" -v cr="$(cpu report)" -v cq="$(cpu query)" \
@@ -125,8 +138,8 @@ function faster(a, b) { return a >= b ? sprintf("%.1fx faster", a / b) : sprintf
 function less(a, b) { return b <= a ? sprintf("%.2fx (%.1fx less)", b / a, a / b) : sprintf("%.2fx (%.1fx more)", b / a, b / a) }
 function rate(s) { return sprintf("%.0f MB/s", bytes / 1e6 / s) }
 BEGIN {
-  printf "Corpus: %s (seed %s): %.1f MB in %d transcript files. Machine: %s, %d cores. Medians of %d interleaved rounds after a warm-up round (each round runs every compared command once); peak memory: median of %d interleaved runs.\n\n",
-    size, seed, bytes / 1e6, files, cpu_model, cores, runs, runs
+  printf "Corpus: %s (%s): %.1f MB in %d transcript files. Machine: %s, %d cores. Medians of %d interleaved rounds after a warm-up round (each round runs every compared command once); peak memory: median of %d interleaved runs.\n\n",
+    size, made, bytes / 1e6, files, cpu_model, cores, runs, runs
   print "| measurement | ccusage 20.0.24 | cc-analytics | ratio |"
   print "| --- | --- | --- | --- |"
   printf "| one-shot: `ccusage claude daily` vs `report daily --json` | %s | %s | %s |\n", t(tc), t(tr), faster(tc, tr)
@@ -139,7 +152,7 @@ BEGIN {
   printf "| peak memory: first sync | | %s | |\n", mb(ms)
   printf "| throughput, wall clock (daily / report) | %s | %s | |\n", rate(tc), rate(tr)
   printf "| throughput per core (bytes / user+system CPU) | %s | %s | |\n", rate(cc), rate(cr)
-}' | tee "$root/target/bench-results-$size.md"
+}' | tee "$root/target/bench-results-${replicate:+replicated-}$size.md"
 
 if [ "$all" = 1 ]; then
   say "API load at 100k sessions (scripts/load)"

@@ -192,6 +192,47 @@ fn appended_lines_continue_a_file_without_line_errors() {
     assert!(after.dataset.responses.len() > before.dataset.responses.len());
 }
 
+/// Everything a copy must add again: sessions, messages, responses, tool calls and tool errors,
+/// tokens, cost, rate-limit events.
+fn totals(analysis: &Analysis) -> [u64; 10] {
+    let dataset = &analysis.dataset;
+    let sessions = dataset.sessions.iter().map(|s| &s.session);
+    [
+        dataset.sessions.len() as u64,
+        dataset.messages(),
+        dataset.responses.len() as u64,
+        dataset.tool_calls.len() as u64,
+        sessions.map(|s| s.tool_errors).sum(),
+        dataset.responses.iter().map(|r| r.tokens.input).sum(),
+        dataset.responses.iter().map(|r| r.tokens.output).sum(),
+        dataset.responses.iter().map(|r| r.tokens.cache_creation + r.tokens.cache_read).sum(),
+        dataset.responses.iter().map(|r| r.cost).sum(),
+        dataset.rate_limits.len() as u64,
+    ]
+}
+
+#[test]
+fn each_copy_of_real_transcripts_counts_as_the_original_does() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples/claude-home");
+    let mut source = transcripts(&samples);
+    source.iter_mut().for_each(|file| file.path.insert_str(0, "projects/"));
+    let size: u64 = source.iter().map(|file| file.bytes.len() as u64).sum();
+    let mut copies = Vec::new();
+    let written = corpus::replicate(&source, 2 * size + 1, &mut |file| {
+        copies.push(file.clone());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(written.copies, 3);
+    copies.iter_mut().for_each(|file| file.path = file.path.strip_prefix("projects/").unwrap().to_owned());
+
+    let (one, three) = (analyse(&transcripts(&samples)), analyse(&copies));
+    // (The samples have no rate-limit event.)
+    assert!(totals(&one)[..9].iter().all(|&total| total > 0), "{:?}", totals(&one));
+    assert_eq!(totals(&three), totals(&one).map(|total| 3 * total));
+    assert_eq!(three.errors.len(), 3 * one.errors.len());
+}
+
 fn memchr_find(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
 }

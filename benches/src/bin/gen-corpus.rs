@@ -1,9 +1,10 @@
-//! `gen-corpus`: writes a realistic Claude dir of a chosen size or number of sessions, or appends
-//! new lines to one file.
+//! `gen-corpus`: writes a realistic Claude dir of a chosen size or number of sessions, or one made
+//! of the transcripts of a real Claude dir copied with fresh ids, or appends new lines to one file.
 //!
 //! ```text
 //! gen-corpus --out DIR [--size 1GiB] [--seed 42]
 //! gen-corpus --out DIR --sessions 100000 [--seed 42]
+//! gen-corpus --out DIR --replicate CLAUDE_DIR [--size 1GiB]
 //! gen-corpus --append-to FILE [--bytes 1MB] [--seed 42]
 //! ```
 
@@ -15,7 +16,7 @@ use std::time::Instant;
 
 use cc_analytics_benches::corpus::{self, Config};
 
-const USAGE: &str = "usage: gen-corpus --out DIR [--size 1GiB] [--seed 42]\n       gen-corpus --out DIR --sessions 100000 [--seed 42]\n       gen-corpus --append-to FILE [--bytes 1MB] [--seed 42]";
+const USAGE: &str = "usage: gen-corpus --out DIR [--size 1GiB] [--seed 42]\n       gen-corpus --out DIR --sessions 100000 [--seed 42]\n       gen-corpus --out DIR --replicate CLAUDE_DIR [--size 1GiB]\n       gen-corpus --append-to FILE [--bytes 1MB] [--seed 42]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -29,12 +30,14 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> Result<(), String> {
     let (mut out, mut append_to, mut size, mut sessions, mut seed) = (None, None, None, None, 42u64);
+    let mut replicate = None;
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
             "--out" => out = Some(PathBuf::from(value()?)),
             "--append-to" => append_to = Some(PathBuf::from(value()?)),
+            "--replicate" => replicate = Some(PathBuf::from(value()?)),
             "--size" | "--bytes" => size = Some(parse_size(&value()?)?),
             "--sessions" => {
                 sessions = Some(parse_count(&value()?)?);
@@ -48,6 +51,26 @@ fn run(args: Vec<String>) -> Result<(), String> {
         }
     }
     let started = Instant::now();
+    if let Some(source) = replicate {
+        let dir = match (out, append_to, sessions) {
+            (Some(dir), None, None) => dir,
+            _ => return Err("--replicate goes with --out and --size only".to_owned()),
+        };
+        let files = claude_dir_files(&source).map_err(|e| format!("reading {}: {e}", source.display()))?;
+        let copies =
+            corpus::replicate(&files, size.unwrap_or(1 << 30), &mut |file| write(&dir.join(&file.path), &file.bytes))
+                .map_err(|e| format!("replicating {} into {}: {e}", source.display(), dir.display()))?;
+        println!(
+            "{} copies of {} files of {}, {} files, {:.1} MB in {:.1} s",
+            copies.copies,
+            files.len(),
+            source.display(),
+            copies.files,
+            copies.bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
     match (out, append_to) {
         (Some(dir), None) => {
             let mut sink = |file: &corpus::File| write(&dir.join(&file.path), &file.bytes);
@@ -83,6 +106,27 @@ fn run(args: Vec<String>) -> Result<(), String> {
         _ => return Err("give either --out or --append-to".to_owned()),
     }
     Ok(())
+}
+
+/// Every file below `<dir>/projects` (transcripts and sidecars), paths relative to `dir`, in
+/// path order.
+fn claude_dir_files(dir: &Path) -> std::io::Result<Vec<corpus::File>> {
+    fn walk(dir: &Path, path: &str, files: &mut Vec<corpus::File>) -> std::io::Result<()> {
+        for entry in fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = format!("{path}/{}", entry.file_name().to_string_lossy());
+            if entry.file_type()?.is_dir() {
+                walk(&entry.path(), &name, files)?;
+            } else {
+                files.push(corpus::File { path: name, bytes: fs::read(entry.path())? });
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(&dir.join("projects"), "projects", &mut files)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -8,15 +8,18 @@
 //! usage, compactions, summaries, titles and rate-limit lines, months of timestamps over a few
 //! dozen projects, and a log-normal file-size profile (median about 100 KB, p99 about 5 MB, a few
 //! files of tens of MB, about 2,600 files per GiB). A corpus of a chosen number of sessions uses
-//! a smaller profile, for many-session measurements (see [`generate_sessions`]).
+//! a smaller profile, for many-session measurements (see [`generate_sessions`]). A corpus can
+//! also be made of real transcripts, copied with fresh ids up to a size ([`replicate`]).
 
 mod append;
+mod replicate;
 mod session;
 mod tools;
 
 use std::io;
 
 pub use append::append;
+pub use replicate::{Copies, MAX_COPIES, fresh_ids, replicate};
 use session::Session;
 
 use crate::json::date;
