@@ -1,8 +1,13 @@
 //! Finding transcripts: every `*.jsonl` file below `projects/` of each Claude dir, recursively.
-//! Symlinked folders are not followed (no loops); a folder named `x.jsonl` is not a file.
+//! Symlinked folders are not followed (no loops); a folder named `x.jsonl` is not a file. The
+//! project folders are walked on every core, and each file's size and modification time are
+//! read as it is listed, relative to its folder (a sync compares them with what it read last).
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::read::on_every_core;
 
 /// One transcript file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +16,25 @@ pub struct Transcript {
     pub path: PathBuf,
     /// Its path below `projects/`, with `/` separators: the name the core knows it by.
     pub name: String,
+    /// Its size and modification time when it was found.
+    pub stat: Stat,
+}
+
+/// A file's size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    /// Bytes.
+    pub size: u64,
+    /// Unix ms (0 when the file system does not say).
+    pub modified: i64,
+}
+
+impl Stat {
+    fn of(meta: &fs::Metadata) -> Stat {
+        let modified =
+            meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_millis() as i64);
+        Stat { size: meta.len(), modified }
+    }
 }
 
 /// What discovery found, plus folders it could not list.
@@ -18,20 +42,34 @@ pub struct Transcript {
 pub struct Found {
     /// Transcripts, ordered by name.
     pub transcripts: Vec<Transcript>,
-    /// `(folder, reason)` for folders that could not be read.
+    /// `(folder, reason)` for folders that could not be read, ordered by folder.
     pub errors: Vec<(PathBuf, String)>,
 }
 
 /// Every transcript below `<dir>/projects` for each dir.
 pub fn transcripts(claude_dirs: &[PathBuf]) -> Found {
     let mut found = Found::default();
+    // `(root, project folder)`: the folders below each `projects/`, walked on every core.
+    let mut folders = Vec::new();
     for dir in claude_dirs {
         let root = dir.join("projects");
         if root.is_dir() {
-            walk(&root, &root, &mut found);
+            folders.extend(list(&root, &root, &mut found).into_iter().map(|folder| (root.clone(), folder)));
         }
     }
+    let walked = on_every_core(&folders, |folders| {
+        let mut found = Found::default();
+        while let Some((_, (root, folder))) = folders.take() {
+            walk(root, folder, &mut found);
+        }
+        found
+    });
+    for part in walked {
+        found.transcripts.extend(part.transcripts);
+        found.errors.extend(part.errors);
+    }
     found.transcripts.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.path.cmp(&b.path)));
+    found.errors.sort();
     found
 }
 
@@ -57,9 +95,12 @@ pub fn among(claude_dirs: &[PathBuf], paths: &[PathBuf]) -> Found {
         }) else {
             continue;
         };
-        if path.extension().is_some_and(|e| e == "jsonl") && path.is_file() && in_real_folders(root, &path) {
+        if path.extension().is_none_or(|e| e != "jsonl") || !in_real_folders(root, &path) {
+            continue;
+        }
+        if let Some(meta) = fs::metadata(&path).ok().filter(fs::Metadata::is_file) {
             let name = name(root, &path);
-            found.transcripts.push(Transcript { path, name });
+            found.transcripts.push(Transcript { path, name, stat: Stat::of(&meta) });
         }
     }
     found.transcripts.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.path.cmp(&b.path)));
@@ -86,24 +127,38 @@ fn name(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Lists `folder` and every folder below it.
 fn walk(root: &Path, folder: &Path, found: &mut Found) {
+    for below in list(root, folder, found) {
+        walk(root, &below, found);
+    }
+}
+
+/// Adds the transcripts in `folder` to `found`; returns its folders (not links to folders).
+fn list(root: &Path, folder: &Path, found: &mut Found) -> Vec<PathBuf> {
     let entries = match fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(e) => {
             found.errors.push((folder.to_path_buf(), e.to_string()));
-            return;
+            return Vec::new();
         }
     };
+    let mut folders = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
-            walk(root, &path, found);
-        } else if path.extension().is_some_and(|e| e == "jsonl") && (kind.is_file() || path.is_file()) {
-            let name = name(root, &path);
-            found.transcripts.push(Transcript { path, name });
+            folders.push(path);
+        } else if path.extension().is_some_and(|e| e == "jsonl") {
+            // A file's own metadata is read relative to the open folder; a link's, through it.
+            let meta = if kind.is_file() { entry.metadata() } else { fs::metadata(&path) };
+            if let Some(meta) = meta.ok().filter(fs::Metadata::is_file) {
+                let name = name(root, &path);
+                found.transcripts.push(Transcript { path, name, stat: Stat::of(&meta) });
+            }
         }
     }
+    folders
 }
 
 #[cfg(test)]

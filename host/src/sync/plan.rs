@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
-use crate::discover::Transcript;
+use crate::discover::{Stat, Transcript};
 use crate::read::ReadTask;
 use crate::store::Position;
 use crate::store::position::{HEAD_BYTES, fingerprint};
@@ -32,16 +31,7 @@ pub fn plan(
     let mut planned = Vec::new();
     let mut errors = Vec::new();
     for transcript in transcripts {
-        let meta = match std::fs::metadata(&transcript.path) {
-            Ok(meta) => meta,
-            Err(e) => {
-                errors.push((transcript.path.clone(), e.to_string()));
-                continue;
-            }
-        };
-        let size = meta.len();
-        let modified =
-            meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_millis() as i64);
+        let Stat { size, modified } = transcript.stat;
         let known = if full { None } else { positions.get(&key(&transcript.path)) };
         // New, shrunk or rewritten files are read from the start, grown ones from where they were left.
         let (from, lines_before) = match known {
