@@ -23,6 +23,35 @@ fn errors_answer_with_the_envelope_and_a_failing_exit_code() {
 }
 
 #[test]
+fn query_answers_the_other_reading_paths_from_the_database_as_the_server_does() {
+    let scratch = Scratch::new("query-db");
+    let (db, claude) = (scratch.0.join("db.redb"), samples());
+    let (db, claude) = (db.to_str().unwrap(), claude.to_str().unwrap());
+    assert!(run(&["sync", "--db", db, "--claude-dir", claude]).status.success());
+    let get = |path: &str| {
+        let out = command(&["query", "--db", db, path]).env("CLAUDE_CONFIG_DIR", claude).output().unwrap();
+        (serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(), out.status.success())
+    };
+    let sessions = crate::support::data(&samples(), "/api/analytics/overview")["totalSessions"].clone();
+    let (stats, ok) = get("/api/sync/stats");
+    assert!(ok && stats["data"]["totalSessions"] == sessions, "{stats}");
+    let (status, ok) = get("/api/sync/status");
+    assert!(ok && status["data"]["lastSync"].is_string(), "{status}");
+    assert_eq!(status["data"]["lastSyncStats"]["sessionsAdded"], sessions, "{status}");
+    let (preview, ok) = get("/api/sync/preview?ignored=1");
+    assert!(ok && preview["data"]["totalPendingFiles"] == 0, "{preview}");
+    let (health, ok) = get("/api/health");
+    assert!(ok && health["data"]["status"] == "ok", "{health}");
+    for (path, code) in [("/api/sync/run", "METHOD_NOT_ALLOWED"), ("/api/nope", "NOT_FOUND")] {
+        let (body, ok) = get(path);
+        assert!(!ok && body["error"]["code"] == code, "{path}: {body}");
+    }
+    // Without a database there is no sync to tell of, as in the browser.
+    let (body, ok) = query(&samples(), "/api/sync/status");
+    assert!(!ok && body.contains("NOT_FOUND") && body.contains("--db"), "{body}");
+}
+
+#[test]
 fn claude_config_dir_lists_dirs_and_accepts_projects_paths() {
     let scratch = Scratch::new("config-dir");
     scratch.write("other/projects/-w-app/s1.jsonl", &format!("{LINE}\n"));

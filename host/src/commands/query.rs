@@ -1,26 +1,37 @@
-//! `cc-analytics query PATH`: the exact body the API would return, read straight from the files.
+//! `cc-analytics query PATH`: the exact body the API would return for a GET of PATH, read
+//! straight from the files, or from the database with `--db` (which also answers the sync and
+//! health endpoints, as the server does).
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use cc_analytics_core::{answer, capture_for, is_analytics};
+use cc_analytics_core::{ApiError, Reply, answer, capture_for, is_analytics};
 
 use crate::cli::QueryArgs;
 use crate::context::{analyse, open_app, query_context};
+use crate::server;
 
 /// Prints the body; exits non-zero when the API would answer with an error status.
 pub fn run(args: &QueryArgs) -> Result<ExitCode> {
     if !args.path.starts_with('/') {
         bail!("PATH must start with /, e.g. '/api/analytics/overview'");
     }
-    if !is_analytics(&args.path) {
-        bail!("only /api/analytics/ paths can be answered here (sync control is the server's)");
-    }
     let context = query_context(args.source.tz.as_deref(), args.now.as_deref())?;
-    let reply = match &args.db {
-        Some(db) => open_app(Some(db), &args.source, None)?.analytics_at(&args.path, &context),
-        None => answer(&analyse(&args.source, capture_for(&args.path))?.dataset, &args.path, &context),
+    let path = args.path.split('?').next().unwrap_or_default();
+    if path == "/api/events" {
+        bail!("/api/events is a stream of server-sent events: ask `cc-analytics serve` for it");
+    }
+    let reply = match (&args.db, is_analytics(&args.path)) {
+        (Some(db), true) => open_app(Some(db), &args.source, None)?.analytics_at(&args.path, &context),
+        (Some(db), false) => {
+            let app = open_app(Some(db), &args.source, None)?;
+            server::read(&*app, path).unwrap_or_else(|error| Reply::error(&error))
+        }
+        (None, true) => answer(&analyse(&args.source, capture_for(&args.path))?.dataset, &args.path, &context),
+        (None, false) => Reply::error(&ApiError::NotFound(format!(
+            "{path} is answered from the database only: give --db (from the files, only /api/analytics/ paths are)"
+        ))),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(reply.body.as_bytes())?;

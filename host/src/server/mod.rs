@@ -34,6 +34,7 @@ use tokio::task::JoinSet;
 
 pub use assets::Assets;
 pub use backend::Backend;
+pub use route::read;
 
 use response::Body;
 use security::{HostAllowList, MAX_HEADER_BYTES, Refusal};

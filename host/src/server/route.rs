@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use cc_analytics_core::ApiError;
 use cc_analytics_core::api::{SyncRequest, SyncStarted};
+use cc_analytics_core::{ApiError, Reply};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
@@ -20,19 +20,14 @@ pub async fn route(request: Request<Incoming>, state: &State) -> Result<Response
     let segments: Vec<&str> = path.strip_prefix('/').unwrap_or(&path).split('/').collect();
     let method = request.method().clone();
     match (&method, segments.as_slice()) {
-        (&Method::GET, ["api", "health"]) => Ok(health(state)),
         (&Method::GET, ["api", "analytics", ..]) => analytics(&request, state).await,
-        (&Method::GET, ["api", "sync", "status"]) => {
-            let status = blocking(state, |backend| backend.sync_status()).await?;
-            Ok(success(StatusCode::OK, &status))
+        (&Method::GET, ["api", "events"]) => {
+            let events = blocking(state, |backend| backend.events()).await?;
+            Ok(sse::stream(events, state.limits.heartbeat, state.shutdown.clone()))
         }
-        (&Method::GET, ["api", "sync", "preview"]) => {
-            let preview = blocking(state, |backend| backend.sync_preview()).await??;
-            Ok(success(StatusCode::OK, &preview))
-        }
-        (&Method::GET, ["api", "sync", "stats"]) => {
-            let stats = blocking(state, |backend| backend.sync_stats()).await??;
-            Ok(success(StatusCode::OK, &stats))
+        (&Method::GET, ["api", ..]) => {
+            let path = path.clone();
+            Ok(from_reply(Arc::new(blocking(state, move |backend| read(backend, &path)).await??)))
         }
         (&Method::POST, ["api", "sync", "run"]) => run_sync(request, state).await,
         (&Method::POST, ["api", "sync", "reset"]) => {
@@ -40,10 +35,6 @@ pub async fn route(request: Request<Incoming>, state: &State) -> Result<Response
             security::read_body(request, state.limits.body_timeout).await?;
             blocking(state, |backend| backend.reset()).await??;
             Ok(success(StatusCode::OK, &json!({ "message": "Sync metadata reset successfully" })))
-        }
-        (&Method::GET, ["api", "events"]) => {
-            let events = blocking(state, |backend| backend.events()).await?;
-            Ok(sse::stream(events, state.limits.heartbeat, state.shutdown.clone()))
         }
         (
             _,
@@ -56,10 +47,20 @@ pub async fn route(request: Request<Incoming>, state: &State) -> Result<Response
     }
 }
 
-/// Liveness, the version, and where transcripts are read from.
-fn health(state: &State) -> Response<Body> {
-    let sources = state.backend.sources();
-    success(StatusCode::OK, &json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION"), "claudeDirs": sources }))
+/// The answer to a GET of an API path outside `/api/analytics/` and `/api/events`: health
+/// (liveness, the version, and where transcripts are read from) and the sync's status, preview
+/// and database stats; `METHOD_NOT_ALLOWED` for the sync's commands, `NOT_FOUND` for any other.
+pub fn read(backend: &dyn Backend, path: &str) -> Result<Reply, ApiError> {
+    Ok(match path {
+        "/api/health" => Reply::success(
+            &json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION"), "claudeDirs": backend.sources() }),
+        ),
+        "/api/sync/status" => Reply::success(&backend.sync_status()),
+        "/api/sync/preview" => Reply::success(&backend.sync_preview()?),
+        "/api/sync/stats" => Reply::success(&backend.sync_stats()?),
+        "/api/sync/run" | "/api/sync/reset" => return Err(ApiError::MethodNotAllowed("POST")),
+        _ => return Err(ApiError::NotFound(format!("No such endpoint: {path}"))),
+    })
 }
 
 /// The core answers analytics with its exact status, content type and headers.
