@@ -43,14 +43,15 @@ fn to_value<T: Serialize>(row: T) -> Result<Value, ApiError> {
     serde_json::to_value(row).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// `<from>-<to>` as local dates of the range exported, or `all` when it is empty.
+/// `<from>-<to>` as local dates of the range exported (the bounds applied, else the data's first
+/// and last activity), or `all` when that is unknown: no rows and not both bounds given.
 fn span(scope: &Scope<'_>) -> String {
-    let zone = scope.filters.zone;
-    let date = |iso: &str| parse_timestamp(iso).map(|ms| local_date(ms, zone).format("%Y-%m-%d").to_string());
-    match date_range(scope) {
-        Some(range) => format!("{}-{}", date(&range.from).unwrap_or_default(), date(&range.to).unwrap_or_default()),
-        None => "all".to_owned(),
-    }
+    let bounds = match date_range(scope) {
+        Some(range) => parse_timestamp(&range.from).zip(parse_timestamp(&range.to)),
+        None => scope.filters.from.zip(scope.filters.to),
+    };
+    let date = |ms| local_date(ms, scope.filters.zone).format("%Y-%m-%d");
+    bounds.map_or_else(|| "all".to_owned(), |(from, to)| format!("{}-{}", date(from), date(to)))
 }
 
 /// RFC 4180: a header of the field names (those of `header`, a row of the same type), CRLF line
@@ -113,5 +114,20 @@ mod tests {
         let daily = answer(&Dataset::default(), "/api/analytics/export?format=csv&entity=daily", &context);
         assert!(daily.body.starts_with("date,sessions,inputTokens,"), "{}", daily.body);
         assert_eq!(sessions.headers[0].1, "attachment; filename=\"cc-analytics-sessions-all.csv\"");
+    }
+
+    #[test]
+    fn an_empty_export_is_named_by_the_bounds_applied() {
+        let context = QueryContext { now: 0, default_zone: chrono_tz::UTC };
+        let name = |query: &str| {
+            answer(&Dataset::default(), &format!("/api/analytics/export?format=csv&{query}"), &context).headers[0]
+                .1
+                .clone()
+        };
+        assert_eq!(
+            name("entity=daily&dateFrom=2030-01-01&dateTo=2030-01-31&tz=Europe/Berlin"),
+            "attachment; filename=\"cc-analytics-daily-2030-01-01-2030-01-31.csv\""
+        );
+        assert_eq!(name("entity=daily&dateTo=2030-01-31"), "attachment; filename=\"cc-analytics-daily-all.csv\"");
     }
 }

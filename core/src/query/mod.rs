@@ -124,6 +124,8 @@ fn route(
     };
     let endpoint = endpoint.trim_end_matches('/');
     if let Some(id) = endpoint.strip_prefix("sessions/") {
+        // The shared filters do not narrow a session's detail, but are validated as everywhere.
+        Filters::from_params(&params, context.default_zone)?;
         let id = Params::parse(&format!("id={id}")).get("id").unwrap_or_default().to_owned();
         return Ok(Reply::success(&sessions::detail(data, &id, &params, conversations)?));
     }

@@ -97,24 +97,71 @@ impl Filters {
     }
 }
 
-/// A date (`2025-11-23`, a whole day in `zone`) or a date-time (with offset, or local to `zone`).
+/// A date (`2025-11-23`, a whole day in `zone`) or a date-time (`2025-11-23T10:00`, with seconds
+/// and fractions or without, with an offset or local to `zone`).
 fn bound(field: &str, raw: &str, zone: Tz, end: bool) -> Result<Millis, ApiError> {
-    if let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+    let invalid = || ApiError::validation(field, format!("{field} must be an ISO 8601 date or date-time, got {raw:?}"));
+    if !iso_shaped(raw) {
+        return Err(invalid());
+    }
+    if raw.len() == DATE_LEN {
+        let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| invalid())?;
         return Ok(if end {
             date.succ_opt().map_or(Millis::MAX, |next| start_of_day(next, zone) - 1)
         } else {
             start_of_day(date, zone)
         });
     }
-    if let Some(ms) = parse_timestamp(raw) {
+    let text = completed(raw);
+    if let Some(ms) = parse_timestamp(&text) {
         return Ok(ms);
     }
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(local) = NaiveDateTime::parse_from_str(raw, format) {
+        if let Ok(local) = NaiveDateTime::parse_from_str(&text, format) {
             return Ok(local_to_utc(local, zone));
         }
     }
-    Err(ApiError::validation(field, format!("{field} must be an ISO 8601 date or date-time, got {raw:?}")))
+    Err(invalid())
+}
+
+/// Length of `YYYY-MM-DD`.
+const DATE_LEN: usize = 10;
+
+/// Whether `text` has the digits ISO 8601 requires where it has them: `YYYY-MM-DD`, then
+/// `THH:MM`, then `:SS` (chrono alone would take `2025-1-5` or `T1:00`).
+fn iso_shaped(text: &str) -> bool {
+    let shape = b"dddd-dd-ddTdd:dd:dd";
+    let bytes = text.as_bytes();
+    let checked = match bytes.len() {
+        0..DATE_LEN => return false,
+        DATE_LEN => DATE_LEN,
+        _ if bytes.get(16) == Some(&b':') => shape.len(),
+        _ => 16,
+    };
+    bytes.len() >= checked
+        && shape.iter().zip(bytes).take(checked).all(|(&want, &b)| match want {
+            b'd' => b.is_ascii_digit(),
+            b'T' => matches!(b, b'T' | b't' | b' '),
+            _ => b == want,
+        })
+}
+
+/// A date-time with what ISO 8601 lets it leave out, and what a query string changes, put back
+/// for RFC 3339: the seconds of `…T10:00Z` or `…T10:00+02:00`, and the `+` of an offset written
+/// unescaped (`…T10:00:00+02:00`), which query strings decode as a space.
+fn completed(raw: &str) -> String {
+    let mut text = raw.to_owned();
+    let bytes = text.as_bytes();
+    // An offset after the time (`HH:MM` from byte 11), its `+` decoded as a space.
+    let offset = bytes.len().checked_sub(6).filter(|&at| at >= 16 && bytes[at] == b' ' && bytes[at + 3] == b':');
+    if let Some(at) = offset {
+        text.replace_range(at..=at, "+");
+    }
+    let bytes = text.as_bytes();
+    if bytes.len() > 16 && bytes[13] == b':' && matches!(bytes[16], b'Z' | b'z' | b'+' | b'-') {
+        text.insert_str(16, ":00");
+    }
+    text
 }
 
 fn percent_decode(text: &str) -> String {
@@ -169,6 +216,19 @@ mod tests {
     }
 
     #[test]
+    fn date_times_may_leave_out_seconds_and_their_offset_may_be_unescaped() {
+        let to = |query: &str| format_utc(filters(query).unwrap().to.unwrap());
+        assert_eq!(to("dateTo=2025-11-23T10:00Z"), "2025-11-23T10:00:00.000Z");
+        assert_eq!(to("dateTo=2025-11-23T10:00%2B02:00"), "2025-11-23T08:00:00.000Z");
+        assert_eq!(to("dateTo=2025-11-23T10:00-05:30"), "2025-11-23T15:30:00.000Z");
+        assert_eq!(to("dateTo=2025-11-23T10:00:00+02:00"), "2025-11-23T08:00:00.000Z");
+        assert_eq!(to("dateTo=2025-11-23T10:00:00.250+02:00"), "2025-11-23T08:00:00.250Z");
+        assert_eq!(to("dateTo=2025-11-23T10:00+02:00"), "2025-11-23T08:00:00.000Z");
+        assert_eq!(to("dateTo=2025-11-23T10:00&tz=Europe/Berlin"), "2025-11-23T09:00:00.000Z");
+        assert_eq!(to("dateTo=2025-11-23T10:00:30"), "2025-11-23T10:00:30.000Z");
+    }
+
+    #[test]
     fn bad_filters_name_their_field() {
         let field = |q: &str| match filters(q) {
             Err(ApiError::Validation { field, .. }) => field,
@@ -176,6 +236,10 @@ mod tests {
         };
         assert_eq!(field("dateFrom=yesterday"), "dateFrom");
         assert_eq!(field("dateTo=2025-13-01"), "dateTo");
+        assert_eq!(field("dateTo=2025-1-5"), "dateTo");
+        assert_eq!(field("dateTo=2025-01-05T1:00"), "dateTo");
+        assert_eq!(field("dateTo=2025-01-05T10:00 02"), "dateTo");
+        assert_eq!(field("dateFrom=2025-01-05é"), "dateFrom");
         assert_eq!(field("dateFrom=2025-02-02&dateTo=2025-02-01"), "dateFrom");
         assert_eq!(field("tz=Mars/Olympus"), "tz");
     }

@@ -24,10 +24,11 @@ fn bad_query_parameters_are_validation_errors_naming_the_field() {
     ] {
         check_error(&data, target, 400, "VALIDATION_ERROR", Some(field));
     }
-    // Every analytics endpoint validates the shared filters.
-    for endpoint in
-        ["overview", "sessions", "daily-usage", "model-distribution", "tool-usage", "projects", "heatmap", "blocks"]
-    {
+    // Every analytics endpoint validates the shared filters: a session's detail too, which they
+    // do not narrow, and the export.
+    let endpoints =
+        ["overview", "sessions", "daily-usage", "model-distribution", "tool-usage", "projects", "heatmap", "blocks"];
+    for endpoint in endpoints.into_iter().chain(["sessions/s1", "export"]) {
         check_error(&data, &format!("{endpoint}?tz=Bad/Zone"), 400, "VALIDATION_ERROR", Some(&["tz"]));
         check_error(&data, &format!("{endpoint}?dateFrom=garbage"), 400, "VALIDATION_ERROR", Some(&["dateFrom"]));
     }
