@@ -310,9 +310,9 @@ pub struct SyncProgress {
 pub struct SyncStatus {
     pub last_sync: Option<String>,
     pub is_running: bool,
-    /// Milliseconds.
-    pub last_sync_duration: Option<u64>,
-    pub last_sync_stats: Option<SyncRunStats>,
+    /// Milliseconds; 0 (and `lastSyncStats` all 0) before the first sync, when `lastSync` is null.
+    pub last_sync_duration: u64,
+    pub last_sync_stats: SyncRunStats,
     pub progress: Option<SyncProgress>,
     pub last_error: Option<String>,
     pub sync_id: Option<String>,

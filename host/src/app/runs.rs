@@ -46,8 +46,8 @@ impl LastRun {
         SyncStatus {
             last_sync: Some(self.finished.clone()),
             is_running: false,
-            last_sync_duration: Some(self.duration),
-            last_sync_stats: Some(self.stats.clone()),
+            last_sync_duration: self.duration,
+            last_sync_stats: self.stats.clone(),
             progress: None,
             last_error: self.error.clone(),
             sync_id: Some(self.sync_id.clone()),

@@ -18,6 +18,13 @@ fn sync_endpoints_conflicts_reset_and_dry_runs() {
     assert_eq!(status["lastSync"], Value::Null, "{status}");
     assert_eq!(status["isRunning"], false, "{status}");
     assert_eq!(status["progress"], Value::Null, "{status}");
+    // The other figures of a status are numbers all the same.
+    assert_eq!(status["lastSyncDuration"], 0, "{status}");
+    assert_eq!(
+        status["lastSyncStats"],
+        serde_json::json!({"filesProcessed": 0, "sessionsAdded": 0, "messagesAdded": 0, "errors": 0}),
+        "{status}"
+    );
     let stats = server.get("/api/sync/stats").data();
     assert_eq!(stats["totalSessions"], 0, "{stats}");
     assert_eq!(stats["totalMessages"], 0, "{stats}");

@@ -175,13 +175,14 @@ export interface SyncProgress {
 export interface SyncStatus {
   lastSync: string | null;
   isRunning: boolean;
-  lastSyncDuration: number | null;
+  /** 0 (and the stats all 0) before the first sync, when `lastSync` is null. */
+  lastSyncDuration: number;
   lastSyncStats: {
     filesProcessed: number;
     sessionsAdded: number;
     messagesAdded: number;
     errors: number;
-  } | null;
+  };
   progress: SyncProgress | null;
   lastError: string | null;
   syncId: string | null;

@@ -87,10 +87,10 @@ export function Sync({ source, zone, refresh, live }: Props) {
               </span>
               <span>
                 Last sync {current.lastSync ? formatDateTime(current.lastSync, zone) : 'never'}
-                {current.lastSyncDuration !== null && <span class="muted"> · took {formatMillis(current.lastSyncDuration)}</span>}
+                {current.lastSync && <span class="muted"> · took {formatMillis(current.lastSyncDuration)}</span>}
               </span>
             </div>
-            {current.lastSyncStats && (
+            {current.lastSync && (
               <p class="muted">
                 {formatInt(current.lastSyncStats.filesProcessed)} files read · {formatInt(current.lastSyncStats.sessionsAdded)} sessions and {formatInt(current.lastSyncStats.messagesAdded)} messages added · {formatInt(current.lastSyncStats.errors)} line errors
               </p>
