@@ -108,7 +108,12 @@ struct FileState {
     /// The pending line grew past [`MAX_LINE_BYTES`]: skip to its end.
     overlong: bool,
     line: u32,
+    /// The session of the line being recorded: its `sessionId`, else the file's session.
     session: Arc<str>,
+    /// The session the file's path names (ACCOUNTING.md "Sessions"): a main transcript's name, or
+    /// the folder of a `<session>/subagents/` file. A flat `agent-<id>.jsonl` names none: its
+    /// lines without `sessionId` take that of the line before.
+    named: Option<Arc<str>>,
     recent: Vec<Arc<str>>,
     /// The tool names its lines have called so far.
     tools: Vec<Arc<str>>,
@@ -218,10 +223,18 @@ impl Analyzer {
 
 impl FileState {
     fn new(path: Arc<str>) -> Self {
-        let name = path.rsplit('/').next().unwrap_or(&path);
+        let mut parts = path.rsplit('/');
+        let name = parts.next().unwrap_or(&path);
         let stem = name.strip_suffix(".jsonl").unwrap_or(name);
+        let named = match (parts.next(), parts.next()) {
+            (Some("subagents"), Some(session)) => Some(session),
+            _ if stem.starts_with("agent-") => None,
+            _ => Some(stem),
+        };
+        let named: Option<Arc<str>> = named.map(Arc::from);
         Self {
-            session: Arc::from(stem),
+            session: named.clone().unwrap_or_else(|| Arc::from(stem)),
+            named,
             path,
             pending: Vec::new(),
             overlong: false,
@@ -309,10 +322,10 @@ fn ingest(
 }
 
 fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, number: u32, line: Line<'_>) {
-    if let Some(session) = line.session_id.as_deref() {
-        if &*state.session != session {
-            state.session = state.intern(session);
-        }
+    match (line.session_id.as_deref(), &state.named) {
+        (Some(session), _) if &*state.session != session => state.session = state.intern(session),
+        (Some(_), _) | (None, None) => {}
+        (None, Some(named)) => state.session = named.clone(),
     }
     let order = Order { ts: line.timestamp.unwrap_or(0), file: state.path.clone(), line: number };
     // A line without a `uuid` goes by its position; only the kinds that are deduplicated by it

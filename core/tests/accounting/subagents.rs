@@ -67,6 +67,29 @@ fn sub_agents_in_all_three_layouts_count_toward_the_parent_session() {
 }
 
 #[test]
+fn a_nested_sub_agent_line_without_session_id_belongs_to_the_session_of_its_folder() {
+    let s = "s1";
+    let without = |line: Value| {
+        let mut line = line;
+        line.as_object_mut().unwrap().remove("sessionId");
+        line
+    };
+    let lines = [
+        sidechain(without(reply(s, "sa1", &ts("10:00:05"), "m1", HAIKU, 50, 5)), Some("z")),
+        sidechain(user(s, "su1", &ts("10:00:04"), "warm-up"), Some("z")),
+    ];
+    for order in [[0, 1], [1, 0]] {
+        let files = [
+            file(&main_file(s), &[user(s, "u1", &ts("10:00:00"), "q")]),
+            file(&format!("{PROJECT}/{s}/subagents/agent-z.jsonl"), &order.map(|i| lines[i].clone())),
+        ];
+        let data = dataset(&files);
+        check(&data, "overview", &[("/totalSessions", json!(1)), ("/totalResponses", json!(1))]);
+        check_session(&data, s, &[("responses", json!(1)), ("inputTokens", json!(50))]);
+    }
+}
+
+#[test]
 fn progress_lines_with_embedded_usage_are_never_counted() {
     let s = "s1";
     let embedded = json!({
