@@ -30,7 +30,8 @@ pub struct Stat {
 }
 
 impl Stat {
-    fn of(meta: &fs::Metadata) -> Stat {
+    /// The size and modification time in `meta`.
+    pub fn of(meta: &fs::Metadata) -> Stat {
         let modified =
             meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_millis() as i64);
         Stat { size: meta.len(), modified }

@@ -9,6 +9,7 @@ use std::thread;
 
 use cc_analytics_core::{Analyzer, MessageCapture};
 
+use crate::discover::Stat;
 use crate::sync::Progress;
 
 /// Bytes read from a file at a time. A line cut by the end of a chunk is copied into the
@@ -40,6 +41,8 @@ pub struct ReadOutcome {
     pub consumed: u64,
     /// Newlines within the consumed bytes (counted when `whole_lines_only`, for the next read).
     pub lines: u32,
+    /// The file's modification time (Unix ms) when the reading ended.
+    pub modified: i64,
     /// Why the file could not be read (fully).
     pub error: Option<String>,
 }
@@ -160,5 +163,6 @@ fn read_file(
     if !task.whole_lines_only {
         outcome.consumed = read;
     }
+    outcome.modified = Stat::of(&file.metadata()?).modified;
     Ok(())
 }

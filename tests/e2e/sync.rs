@@ -137,6 +137,42 @@ fn rewritten_truncated_and_deleted_files() {
 }
 
 #[test]
+fn rewrites_that_keep_the_head_and_the_size_or_grow_are_read_again() {
+    let scratch = Scratch::new("sync-rewrite-past-head");
+    let (claude, db) = (scratch.claude(), scratch.db());
+    let path = "claude/projects/-w-app/s1.jsonl";
+    let file = claude.join("projects/-w-app/s1.jsonl");
+    // A first line longer than the fingerprinted head, so that rewrites below leave the head alone.
+    let prompt = format!(
+        r#"{{"type":"user","sessionId":"s1","uuid":"u1","cwd":"/w/app","timestamp":"2025-05-01T10:00:00.000Z","message":{{"role":"user","content":"{}"}}}}"#,
+        "p".repeat(5000)
+    );
+    let write = |lines: &[String], seconds_later: u64| {
+        scratch.write(path, &lines.iter().map(|l| format!("{l}\n")).collect::<String>());
+        let modified = std::time::SystemTime::now() + std::time::Duration::from_secs(seconds_later);
+        std::fs::File::options().write(true).open(&file).unwrap().set_modified(modified).unwrap();
+    };
+    write(&[prompt.clone(), line("s1", "a1", 1, 10), line("s1", "a2", 2, 10)], 0);
+    sync(&db, &claude, &[]);
+    assert_eq!(overview(&db)["outputTokens"], 20);
+
+    // Rewritten in place past the head, same size: a2 now says 99.
+    write(&[prompt.clone(), line("s1", "a1", 1, 10), line("s1", "a2", 2, 99)], 5);
+    let same_size = sync(&db, &claude, &[]);
+    assert!(same_size.contains("1 files read") && same_size.contains(" 0 errors"), "{same_size}");
+    assert_eq!(overview(&db)["outputTokens"], 109);
+    assert_parity(&db, &claude);
+
+    // Rewritten past the head and grown: a1 gone (it stays stored), a3 new. Reading on from the
+    // old offset would start inside a line.
+    write(&[prompt, line("s1", "a2", 2, 99), line("s1", "a3", 3, 12345)], 10);
+    let grown = sync(&db, &claude, &[]);
+    assert!(grown.contains("1 files read") && grown.contains(" 0 errors"), "{grown}");
+    assert_eq!(overview(&db)["totalResponses"], 3);
+    assert_eq!(overview(&db)["outputTokens"], 10 + 99 + 12345);
+}
+
+#[test]
 fn a_resumed_session_taking_over_replayed_lines_is_counted_as_added() {
     // Claude Code 1.0.x replays earlier lines into a resumed session's file, timestamps and all;
     // a tie goes to the file whose path sorts first, so the replay takes the line over.

@@ -128,7 +128,7 @@ pub fn run(
                     report.unreadable.push((planned.task.path.clone(), error));
                     continue;
                 }
-                match plan::advanced(planned, outcome.consumed, outcome.lines) {
+                match plan::advanced(planned, outcome.consumed, outcome.lines, outcome.modified) {
                     Ok(position) => writer.set_position(&plan::key(&planned.task.path), &position)?,
                     Err(e) => report.unreadable.push((planned.task.path.clone(), e.to_string())),
                 }

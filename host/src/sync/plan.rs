@@ -1,9 +1,12 @@
 //! Which transcripts a sync must read, and from where: new files from the start, grown files
-//! from their last position, files that shrank or whose head changed from the start again.
+//! from their last position, and from the start again files that were rewritten: shrunk,
+//! modified without growing, or grown with another head or without a line ending where the last
+//! read ended. (A line read again merges into what is stored, so a needless re-read costs time,
+//! never figures.)
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::discover::{Stat, Transcript};
@@ -36,12 +39,11 @@ pub fn plan(
         // New, shrunk or rewritten files are read from the start, grown ones from where they were left.
         let (from, lines_before) = match known {
             None => (0, 0),
-            Some(p) if size < p.offset => (0, 0),
             Some(p) if size == p.offset && modified == p.modified => continue,
-            Some(p) => match head(&transcript.path, p.head_len as usize) {
-                Ok(hash) if hash != p.head_hash => (0, 0),
-                Ok(_) if size == p.offset => continue,
-                Ok(_) => (p.offset, p.lines),
+            Some(p) if size <= p.offset => (0, 0),
+            Some(p) => match continues(&transcript.path, p) {
+                Ok(true) => (p.offset, p.lines),
+                Ok(false) => (0, 0),
                 Err(e) => {
                     errors.push((transcript.path.clone(), e.to_string()));
                     continue;
@@ -60,16 +62,19 @@ pub fn plan(
     (planned, errors)
 }
 
-/// The position after reading `consumed` bytes and `lines` lines of a planned file.
-pub fn advanced(planned: &Planned, consumed: u64, lines: u32) -> std::io::Result<Position> {
+/// The position after reading `consumed` bytes and `lines` lines of a planned file, which was
+/// last modified at `modified` (Unix ms) when the reading ended.
+pub fn advanced(planned: &Planned, consumed: u64, lines: u32, modified: i64) -> std::io::Result<Position> {
     let offset = planned.task.from + consumed;
     let head_len = offset.min(HEAD_BYTES as u64) as usize;
+    let mut bytes = Vec::with_capacity(head_len);
+    File::open(&planned.task.path)?.take(head_len as u64).read_to_end(&mut bytes)?;
     Ok(Position {
         offset,
         lines: planned.task.lines_before + lines,
         head_len: head_len as u32,
-        head_hash: head(&planned.task.path, head_len)?,
-        modified: planned.modified,
+        head_hash: fingerprint(&bytes),
+        modified,
     })
 }
 
@@ -78,9 +83,18 @@ pub fn key(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// Fingerprint of the first `len` bytes of a file.
-fn head(path: &Path, len: usize) -> std::io::Result<u64> {
-    let mut bytes = Vec::with_capacity(len);
-    File::open(path)?.take(len as u64).read_to_end(&mut bytes)?;
-    Ok(fingerprint(&bytes))
+/// Whether a file that grew past `known` continues what was read of it: the same head, and a
+/// line ending just before the offset (where every read ends).
+fn continues(path: &Path, known: &Position) -> std::io::Result<bool> {
+    let mut file = File::open(path)?;
+    let mut bytes = Vec::with_capacity(known.head_len as usize);
+    (&mut file).take(u64::from(known.head_len)).read_to_end(&mut bytes)?;
+    if fingerprint(&bytes) != known.head_hash {
+        return Ok(false);
+    }
+    let Some(last) = known.offset.checked_sub(1) else { return Ok(true) };
+    let mut byte = [0u8];
+    file.seek(SeekFrom::Start(last))?;
+    file.read_exact(&mut byte)?;
+    Ok(byte[0] == b'\n')
 }
