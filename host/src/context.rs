@@ -45,9 +45,9 @@ pub fn now(flag: Option<&str>) -> Result<Millis> {
     }
 }
 
-/// Reads the transcripts of the Claude dirs chosen by `source`, warning on stderr about what
-/// could not be read.
-pub fn analyse(source: &SourceArgs, capture: MessageCapture) -> Result<Analysis> {
+/// The Claude dirs chosen by `source`, or a clear error when there are none or one has no
+/// `projects/` folder.
+pub fn with_projects(source: &SourceArgs) -> Result<Vec<PathBuf>> {
     let dirs = claude_dirs::resolve(&source.claude_dirs);
     if dirs.is_empty() {
         bail!("no Claude data found in {}", claude_dirs::defaults_description());
@@ -57,6 +57,13 @@ pub fn analyse(source: &SourceArgs, capture: MessageCapture) -> Result<Analysis>
             bail!("{} has no projects/ folder: is it a Claude config dir?", dir.display());
         }
     }
+    Ok(dirs)
+}
+
+/// Reads the transcripts of the Claude dirs chosen by `source`, warning on stderr about what
+/// could not be read.
+pub fn analyse(source: &SourceArgs, capture: MessageCapture) -> Result<Analysis> {
+    let dirs = with_projects(source)?;
     let prices = prices(source.pricing.as_deref())?;
     let loaded = load(&dirs, capture, &prices);
     for (path, reason) in &loaded.unreadable {

@@ -73,6 +73,11 @@ fn missing_data_is_a_clear_error() {
     assert!(stderr.contains("no Claude data found"), "{stderr}");
     let out = run(&["query", "--claude-dir", scratch.0.to_str().unwrap(), "/api/analytics/overview"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no projects/ folder"));
+    // A sync says the same, before it makes a database.
+    let db = scratch.0.join("db.redb");
+    let out = run(&["sync", "--db", db.to_str().unwrap(), "--claude-dir", scratch.0.to_str().unwrap()]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("has no projects/ folder"));
+    assert!(!db.exists());
 }
 
 #[test]

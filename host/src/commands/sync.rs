@@ -6,20 +6,20 @@ use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::SyncArgs;
-use crate::context::open_app;
+use crate::context::{database_path, open_app, with_projects};
 use crate::sync::{Scope, SyncOptions};
 
 /// Runs the sync and prints its summary.
 pub fn run(args: &SyncArgs) -> Result<ExitCode> {
-    let app = open_app(args.db.db.as_deref(), &args.source, args.retention_days)?;
-    let dirs = crate::claude_dirs::resolve(&args.source.claude_dirs);
-    if dirs.iter().all(|d| !d.join("projects").is_dir()) {
-        bail!("no Claude data found in {}", crate::claude_dirs::defaults_description());
-    }
+    with_projects(&args.source)?;
+    // A dry run stores nothing: not even a database file where there was none.
+    let path = database_path(args.db.db.as_deref())?;
+    let scratch = args.dry_run && !path.exists();
+    let app = open_app(Some(&path), &args.source, args.retention_days)?;
     let started = Instant::now();
     let options = SyncOptions { full: args.full, dry_run: args.dry_run };
     let bar = std::io::stderr().is_terminal().then(|| {
@@ -76,8 +76,14 @@ pub fn run(args: &SyncArgs) -> Result<ExitCode> {
             first.reason
         );
     }
+    let size = app.close();
+    let database = match scratch {
+        true => std::fs::remove_file(&path)
+            .map_or_else(|_| format!("{size} (left at {})", path.display()), |()| "none".to_owned()),
+        false => size,
+    };
     println!(
-        "{}{} files read ({:.1} MB), {} sessions and {} messages added, {} errors in {} ms; database {}",
+        "{}{} files read ({:.1} MB), {} sessions and {} messages added, {} errors in {} ms; database {database}",
         if args.dry_run { "dry run, nothing stored: " } else { "" },
         report.files_processed,
         report.bytes_read as f64 / 1e6,
@@ -85,7 +91,6 @@ pub fn run(args: &SyncArgs) -> Result<ExitCode> {
         report.added.messages_added,
         report.errors(),
         started.elapsed().as_millis(),
-        app.close(),
     );
     Ok(ExitCode::SUCCESS)
 }
