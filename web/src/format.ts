@@ -110,9 +110,18 @@ export function formatDay(iso: string | null | undefined, zone: string): string 
 
 /** "Apr 18" for a calendar date `YYYY-MM-DD` (no zone: it is already a day). */
 export function formatCalendarDay(date: string): string {
+  return calendar(date, { month: 'short', day: 'numeric' });
+}
+
+/** A calendar date `YYYY-MM-DD` with its year: `Sep 30, 2025`. */
+export function formatCalendarDate(date: string): string {
+  return calendar(date, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+function calendar(date: string, parts: Intl.DateTimeFormatOptions): string {
   const [y, m, d] = date.split('-').map(Number);
   if (!y || !m || !d) return date;
-  return new Intl.DateTimeFormat(LOCALE, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return new Intl.DateTimeFormat(LOCALE, { ...parts, timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** A friendly model name: claude-opus-4-7 → Opus 4.7, claude-3-5-sonnet-20241022 → Sonnet 3.5. */
@@ -140,4 +149,9 @@ export function projectName(path: string): string {
 /** The text cut to `max` characters with an ellipsis. */
 export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+}
+
+/** `1 error`, `2 errors`: a count and its noun. */
+export function plural(n: number, word: string): string {
+  return `${formatInt(n)} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -29,7 +29,7 @@ describe('date presets with a fixed clock', () => {
 
   it('labels ranges', () => {
     expect(rangeLabel({ kind: 'preset', preset: '30d' })).toBe('Last 30 days');
-    expect(rangeLabel({ kind: 'custom', from: '2025-01-01', to: '2025-01-31' })).toBe('2025-01-01 – 2025-01-31');
+    expect(rangeLabel({ kind: 'custom', from: '2025-01-01', to: '2025-01-31' })).toBe('Jan 1, 2025 – Jan 31, 2025');
   });
 });
 

@@ -1,5 +1,7 @@
 // Date range presets and time zones. "Now" and the zone are parameters, so tests fix the clock.
 
+import { formatCalendarDate } from '../format';
+
 export type Preset = '7d' | '30d' | '90d' | 'all';
 export const PRESETS: readonly Preset[] = ['7d', '30d', '90d', 'all'];
 
@@ -64,7 +66,7 @@ export function rangeBounds(range: DateRange, nowMs: number, zone: string): { da
 
 /** A short label for a range, for headings. */
 export function rangeLabel(range: DateRange): string {
-  if (range.kind === 'custom') return `${range.from} – ${range.to}`;
+  if (range.kind === 'custom') return `${formatCalendarDate(range.from)} – ${formatCalendarDate(range.to)}`;
   switch (range.preset) {
     case '7d':
       return 'Last 7 days';

@@ -23,7 +23,8 @@ import { Card, Empty, ErrorBox, Loading, Panel } from '../components/common';
 import { useApi } from '../hooks';
 import { PALETTE, colourFor, cssVar } from '../theme';
 
-/** One colour per model for every chart of the page, in the model distribution's order. */
+/** One colour per model for every chart of the page, in the order of the model distribution of
+ * all the data: a model keeps its colour whatever the filters. */
 type Colours = (model: string) => string;
 
 function modelColours(models: ModelUsage[] | null): Colours {
@@ -52,7 +53,8 @@ export function Overview({ source, filters, zone, refresh, theme, emptyHint, ses
   const projects = useApi<ProjectUsage[]>(source, path('projects'), refresh);
   const blocks = useApi<Block[]>(source, path('blocks'), refresh);
 
-  const colours = useMemo(() => modelColours(models.data), [models.data]);
+  const everyModel = useApi<ModelUsage[]>(source, apiPath('/api/analytics/model-distribution', { ...filters, range: { kind: 'preset', preset: 'all' }, project: null, model: null }, now), refresh);
+  const colours = useMemo(() => modelColours(everyModel.data), [everyModel.data]);
   if (overview.error) return <ErrorBox error={overview.error} />;
   if (!overview.data) return <Loading label="Reading usage…" />;
   const o = overview.data;
@@ -216,7 +218,7 @@ function DailyChart({ days, metric, theme, colours, span }: { days: DailyUsage[]
           tooltip: {
             filter: (item) => Number(item.raw) > 0,
             callbacks: {
-              label: (item) => ` ${item.dataset.label}: ${metric === 'cost' ? formatCostExact(Number(item.raw)) : formatInt(Number(item.raw))}`,
+              label: (item) => ` ${item.dataset.label}: ${metric === 'cost' ? formatCost(Number(item.raw)) : formatTokens(Number(item.raw))}`,
               footer: (items) => {
                 const total = items.reduce((sum, item) => sum + Number(item.raw), 0);
                 return `Total: ${metric === 'cost' ? formatCost(total) : formatTokens(total)}`;
@@ -256,7 +258,7 @@ function ModelsChart({ models, theme, colours }: { models: ModelUsage[]; theme: 
   });
   return (
     <>
-      <ChartView config={config} deps={[models]} theme={theme} height={220} label="Cost by model" testid="models-chart" />
+      <ChartView config={config} deps={[models, colours]} theme={theme} height={220} label="Cost by model" testid="models-chart" />
       <table class="mini">
         <thead>
           <tr>
@@ -353,7 +355,8 @@ function HeatmapChart({ cells, theme }: { cells: HeatmapCell[]; theme: string })
         maintainAspectRatio: false,
         scales: {
           x: { type: 'category', labels: Array.from({ length: 24 }, (_, h) => String(h)), grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
-          y: { type: 'category', labels: WEEKDAYS, offset: true, grid: { display: false } },
+          // The first label is drawn at the bottom: Sunday there, Monday on top.
+          y: { type: 'category', labels: [...WEEKDAYS].reverse(), offset: true, grid: { display: false } },
         },
         plugins: {
           legend: { display: false },

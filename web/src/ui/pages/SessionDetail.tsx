@@ -4,7 +4,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { DataSource } from '../../api/source';
 import type { Message, SessionDetail as Detail } from '../../api/types';
 import { type Route, formatHash } from '../../state/url';
-import { formatCost, formatCostExact, formatDateTime, formatDuration, formatInt, formatTime, formatTokens, projectName, shortModel } from '../../format';
+import { formatCost, formatCostExact, formatDateTime, formatDuration, formatInt, formatTime, formatTokens, plural, projectName, shortModel } from '../../format';
 import { Card, ErrorBox, Loading, Panel } from '../components/common';
 import { useApi } from '../hooks';
 import { splitToolCalls } from '../../content';
@@ -53,8 +53,8 @@ export function SessionDetail({ source, route, zone, refresh }: Props) {
         <Card label="Duration" value={formatDuration(s.duration)} raw={s.duration} testid="session-duration" />
         <Card label="Tokens" value={formatTokens(totalTokens)} raw={totalTokens} title={formatInt(totalTokens)} sub="with cache" testid="session-tokens" />
         <Card label="Responses" value={formatInt(s.responses)} raw={s.responses} sub={`${s.userPrompts} prompts`} />
-        <Card label="Tool calls" value={formatInt(s.toolCalls)} raw={s.toolCalls} sub={s.toolErrors ? `${s.toolErrors} errors` : 'no errors'} />
-        <Card label="Sub-agents" value={formatInt(s.subagents)} raw={s.subagents} sub={s.compactions ? `${s.compactions} compactions` : 'no compactions'} />
+        <Card label="Tool calls" value={formatInt(s.toolCalls)} raw={s.toolCalls} sub={s.toolErrors ? plural(s.toolErrors, 'error') : 'no errors'} />
+        <Card label="Sub-agents" value={formatInt(s.subagents)} raw={s.subagents} sub={s.compactions ? plural(s.compactions, 'compaction') : 'no compactions'} />
       </div>
       <Breakdown messages={messages} session={s} />
       <Timeline messages={messages} zone={zone} />
@@ -174,6 +174,7 @@ function Timeline({ messages, zone }: { messages: Message[]; zone: string }) {
 
 function MessageItem({ message: m, zone, agentIndex, agentStart }: { message: Message; zone: string; agentIndex: number; agentStart: boolean }) {
   const classes = ['msg', `kind-${m.kind}`, `role-${m.role}`];
+  if (failed(m)) classes.push('tool-error');
   if (m.isSidechain) classes.push('sidechain', `agent-${agentIndex % 6}`);
   return (
     <li class={classes.join(' ')} data-testid="message" data-kind={m.kind} data-sidechain={m.isSidechain ? 'true' : undefined}>
@@ -203,6 +204,11 @@ function MessageItem({ message: m, zone, agentIndex, agentStart }: { message: Me
   );
 }
 
+/** A tool result that says its call failed. */
+function failed(m: Message): boolean {
+  return m.kind === 'tool_result' && m.content.startsWith('[tool error]');
+}
+
 function label(m: Message): string {
   switch (m.kind) {
     case 'prompt':
@@ -210,7 +216,7 @@ function label(m: Message): string {
     case 'response':
       return 'Claude';
     case 'tool_result':
-      return 'Tool result';
+      return failed(m) ? 'Tool error' : 'Tool result';
     case 'compact_summary':
       return 'Compacted';
     case 'meta':
@@ -239,7 +245,7 @@ function MessageBody({ message: m }: { message: Message }) {
     );
   }
   if (m.kind === 'tool_result') {
-    const text = m.content.replace(/^\[tool result\] ?/, '');
+    const text = m.content.replace(/^\[tool (result|error)\] ?/, '');
     return <div class="msg-body">{text ? <Collapsible text={text} limit={400} mono /> : <span class="muted small">(empty)</span>}</div>;
   }
   if (m.kind === 'compact_summary') {

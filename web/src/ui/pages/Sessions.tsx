@@ -3,7 +3,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { DataSource } from '../../api/source';
 import type { SessionPage } from '../../api/types';
 import { type Route, type SortKey, exportPath, formatHash, sessionsPath, withRoute } from '../../state/url';
-import { formatCost, formatCostExact, formatDateTime, formatDuration, formatInt, formatTokens, projectName, shortModel } from '../../format';
+import { formatCost, formatCostExact, formatDateTime, formatDuration, formatInt, formatTokens, plural, projectName, shortModel } from '../../format';
 import { Empty, ErrorBox, Loading } from '../components/common';
 import { useApi } from '../hooks';
 
@@ -18,7 +18,7 @@ interface Props {
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'startTime', label: 'Started' },
   { key: 'duration', label: 'Duration' },
-  { key: 'tokens', label: 'Tokens' },
+  { key: 'tokens', label: 'Tokens (with cache)' },
   { key: 'cost', label: 'Cost' },
 ];
 
@@ -152,6 +152,3 @@ export function Sessions({ source, route, zone, refresh, navigate }: Props) {
   );
 }
 
-function plural(n: number, word: string): string {
-  return `${formatInt(n)} ${word}${n === 1 ? '' : 's'}`;
-}
