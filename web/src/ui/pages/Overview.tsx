@@ -3,7 +3,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'preact/hooks';
 import type { DataSource } from '../../api/source';
-import type { Block, DailyUsage, HeatmapCell, ModelUsage, Overview as OverviewData, ProjectUsage, ToolUsage } from '../../api/types';
+import type { Block, DailyUsage, HeatmapCell, ModelUsage, Overview as OverviewData, ProjectUsage, SyncPreview, ToolUsage } from '../../api/types';
 import { addDays, dateInZone } from '../../state/dates';
 import { type Filters, apiPath } from '../../state/url';
 import {
@@ -15,6 +15,7 @@ import {
   formatInt,
   formatPercent,
   formatTokens,
+  plural,
   projectName,
   shortModel,
 } from '../../format';
@@ -55,6 +56,9 @@ export function Overview({ source, filters, zone, refresh, theme, emptyHint, ses
 
   const everyModel = useApi<ModelUsage[]>(source, apiPath('/api/analytics/model-distribution', { ...filters, range: { kind: 'preset', preset: 'all' }, project: null, model: null }, now), refresh);
   const colours = useMemo(() => modelColours(everyModel.data), [everyModel.data]);
+  // With no data at all, the host may still have transcripts it has not synced (`serve --no-sync`).
+  const nothing = everyModel.data !== null && everyModel.data.length === 0 && overview.data?.totalSessions === 0;
+  const pending = useApi<SyncPreview>(source, nothing && source.kind === 'http' ? '/api/sync/preview' : null, refresh);
   if (overview.error) return <ErrorBox error={overview.error} />;
   if (!overview.data) return <Loading label="Reading usage…" />;
   const o = overview.data;
@@ -67,9 +71,15 @@ export function Overview({ source, filters, zone, refresh, theme, emptyHint, ses
       </Empty>
     ) : (
       <Empty title="No Claude Code sessions yet" testid="empty-data">
-        <p>
-          {emptyHint.split(/(--[a-z-]+(?: [A-Z]+)?)/).map((part, i) => (i % 2 ? <code key={i} class="nowrap">{part}</code> : part))}
-        </p>
+        {pending.data && pending.data.totalPendingFiles > 0 ? (
+          <p>
+            {plural(pending.data.totalPendingFiles, 'transcript')} {pending.data.totalPendingFiles === 1 ? 'is' : 'are'} not synced yet: <a href="#/sync">sync them</a>.
+          </p>
+        ) : (
+          <p>
+            {emptyHint.split(/(--[a-z-]+(?: [A-Z]+)?)/).map((part, i) => (i % 2 ? <code key={i} class="nowrap">{part}</code> : part))}
+          </p>
+        )}
         <p>
           Or <a href="#/drop">analyse transcript files in this browser</a>.
         </p>

@@ -15,11 +15,12 @@ interface Props {
   navigate: (route: Route) => void;
 }
 
-const COLUMNS: { key: SortKey; label: string }[] = [
-  { key: 'startTime', label: 'Started' },
-  { key: 'duration', label: 'Duration' },
-  { key: 'tokens', label: 'Tokens (with cache)' },
-  { key: 'cost', label: 'Cost' },
+/** The sortable columns; on a phone only the cost stays (start and duration go under the title). */
+const COLUMNS: { key: SortKey; label: string; phone: boolean }[] = [
+  { key: 'startTime', label: 'Started', phone: false },
+  { key: 'duration', label: 'Duration', phone: false },
+  { key: 'tokens', label: 'Tokens (with cache)', phone: false },
+  { key: 'cost', label: 'Cost', phone: true },
 ];
 
 export function Sessions({ source, route, zone, refresh, navigate }: Props) {
@@ -87,7 +88,7 @@ export function Sessions({ source, route, zone, refresh, navigate }: Props) {
               <tr>
                 <th>Session</th>
                 {COLUMNS.map((c) => (
-                  <th key={c.key} class={`num sortable${c.key === 'startTime' ? ' left' : ''}`} aria-sort={route.sort === c.key ? (route.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                  <th key={c.key} class={`num sortable${c.key === 'startTime' ? ' left' : ''}${c.phone ? '' : ' hide-sm'}`} aria-sort={route.sort === c.key ? (route.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
                     <button onClick={() => sortBy(c.key)} data-testid={`sort-${c.key}`}>
                       {c.label}
                       <span class="sort-mark">{route.sort === c.key ? (route.order === 'asc' ? '▲' : '▼') : ''}</span>
@@ -111,10 +112,13 @@ export function Sessions({ source, route, zone, refresh, navigate }: Props) {
                         {projectName(s.projectPath)}
                         {s.gitBranch ? ` · ${s.gitBranch}` : ''}
                       </div>
+                      <div class="muted small show-sm">
+                        {formatDateTime(s.startTime, zone)} · {formatDuration(s.duration)}
+                      </div>
                     </td>
-                    <td class="num left nowrap">{formatDateTime(s.startTime, zone)}</td>
-                    <td class="num">{formatDuration(s.duration)}</td>
-                    <td class="num" title={`${formatInt(s.inputTokens)} in · ${formatInt(s.outputTokens)} out · ${formatInt(s.cacheCreationTokens)} cache write · ${formatInt(s.cacheReadTokens)} cache read`}>
+                    <td class="num left nowrap hide-sm">{formatDateTime(s.startTime, zone)}</td>
+                    <td class="num hide-sm">{formatDuration(s.duration)}</td>
+                    <td class="num hide-sm" title={`${formatInt(s.inputTokens)} in · ${formatInt(s.outputTokens)} out · ${formatInt(s.cacheCreationTokens)} cache write · ${formatInt(s.cacheReadTokens)} cache read`}>
                       {formatTokens(s.inputTokens + s.outputTokens + s.cacheCreationTokens + s.cacheReadTokens)}
                     </td>
                     <td class="num strong" title={formatCostExact(s.cost)}>
