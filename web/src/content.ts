@@ -18,3 +18,25 @@ export function splitToolCalls(content: string): { kind: 'text' | 'tool'; name?:
   else if (rest) parts.push({ kind: 'text', text: rest });
   return parts;
 }
+
+/** What a user line that Claude Code wrote for the user holds, for display: a slash command
+ * (`/mcp args`), a local command's output, a note to the model (the caveat before local
+ * commands), or an interruption; `null` for ordinary text. */
+export type Written = { kind: 'command' | 'output' | 'note' | 'interrupted'; text: string };
+
+export function writtenByClaudeCode(content: string): Written | null {
+  const tag = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(content)?.[1]?.trim();
+  const command = tag('command-name');
+  if (command !== undefined) {
+    const args = tag('command-args') ?? '';
+    const name = command.startsWith('/') ? command : `/${command}`;
+    return { kind: 'command', text: args ? `${name} ${args}` : name };
+  }
+  const output = tag('local-command-stdout') ?? tag('local-command-stderr');
+  if (output !== undefined) return { kind: 'output', text: output };
+  const note = tag('local-command-caveat');
+  if (note !== undefined) return { kind: 'note', text: note };
+  const trimmed = content.trim();
+  if (/^\[Request interrupted by user[^\]]*\]$/.test(trimmed)) return { kind: 'interrupted', text: trimmed.slice(1, -1) };
+  return null;
+}

@@ -7,7 +7,7 @@ import { type Route, formatHash } from '../../state/url';
 import { formatCost, formatCostExact, formatDateTime, formatDuration, formatInt, formatTime, formatTokens, plural, projectName, shortModel } from '../../format';
 import { Card, ErrorBox, Loading, Panel } from '../components/common';
 import { useApi } from '../hooks';
-import { splitToolCalls } from '../../content';
+import { splitToolCalls, writtenByClaudeCode } from '../../content';
 
 interface Props {
   source: DataSource;
@@ -252,6 +252,17 @@ function MessageBody({ message: m }: { message: Message }) {
     return (
       <div class="msg-body">
         <Collapsible text={m.content} limit={300} />
+      </div>
+    );
+  }
+  const written = writtenByClaudeCode(m.content);
+  if (written) {
+    return (
+      <div class="msg-body" data-testid={`written-${written.kind}`}>
+        {written.kind === 'command' && <code class="command">{written.text}</code>}
+        {written.kind === 'output' && <Collapsible text={written.text} limit={400} mono />}
+        {written.kind === 'note' && <span class="muted">{written.text}</span>}
+        {written.kind === 'interrupted' && <span class="muted interrupted">{written.text}</span>}
       </div>
     );
   }
