@@ -37,6 +37,6 @@ export function writtenByClaudeCode(content: string): Written | null {
   const note = tag('local-command-caveat');
   if (note !== undefined) return { kind: 'note', text: note };
   const trimmed = content.trim();
-  if (/^\[Request interrupted by user[^\]]*\]$/.test(trimmed)) return { kind: 'interrupted', text: trimmed.slice(1, -1) };
+  if (/^\[Request interrupted by user[^\]]*\]$/.test(trimmed)) return { kind: 'interrupted', text: trimmed };
   return null;
 }

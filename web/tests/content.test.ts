@@ -10,7 +10,7 @@ describe('what Claude Code writes for the user', () => {
 
   it('reads local command output and interruptions', () => {
     expect(writtenByClaudeCode('<local-command-stdout>See ya!</local-command-stdout>')).toEqual({ kind: 'output', text: 'See ya!' });
-    expect(writtenByClaudeCode('[Request interrupted by user for tool use]')).toEqual({ kind: 'interrupted', text: 'Request interrupted by user for tool use' });
+    expect(writtenByClaudeCode('[Request interrupted by user for tool use]')).toEqual({ kind: 'interrupted', text: '[Request interrupted by user for tool use]' });
     expect(writtenByClaudeCode('<local-command-caveat>Caveat: generated locally.</local-command-caveat>')).toEqual({ kind: 'note', text: 'Caveat: generated locally.' });
   });
 

@@ -325,14 +325,22 @@ function ToolsChart({ tools, theme }: { tools: ToolUsage[]; theme: string }) {
             title: (items) => top[items[0]?.dataIndex ?? 0]?.tool ?? '',
             label: (item) => {
               const t = top[item.dataIndex]!;
-              return item.datasetIndex === 0 ? ` ${formatInt(t.count)} calls (${formatPercent(t.percentage)}) in ${t.sessions} sessions` : ` ${t.errors} errors`;
+              return item.datasetIndex === 0 ? ` ${formatInt(t.count)} calls (${formatPercent(t.percentage)}) in ${t.sessions} sessions` : ` ${plural(t.errors, 'error')}`;
             },
           },
         },
       },
     },
   });
-  return <ChartView config={config} deps={[tools]} theme={theme} height={Math.max(160, top.length * 24) > 260 ? 320 : 260} label="Tool calls" testid="tools-chart" />;
+  return (
+    <>
+      <ChartView config={config} deps={[tools]} theme={theme} height={Math.max(160, top.length * 24) > 260 ? 320 : 260} label="Tool calls" testid="tools-chart" />
+      <p class="muted small chart-note">
+        <span class="swatch c1" />calls <span class="swatch c6" />errors
+        {tools.length > top.length ? ` · the ${top.length} most called of ${formatInt(tools.length)} tools` : ''}
+      </p>
+    </>
+  );
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];

@@ -262,7 +262,7 @@ function MessageBody({ message: m }: { message: Message }) {
         {written.kind === 'command' && <code class="command">{written.text}</code>}
         {written.kind === 'output' && <Collapsible text={written.text} limit={400} mono />}
         {written.kind === 'note' && <span class="muted">{written.text}</span>}
-        {written.kind === 'interrupted' && <span class="muted interrupted">{written.text}</span>}
+        {written.kind === 'interrupted' && <span class="content-text muted interrupted">{written.text}</span>}
       </div>
     );
   }

@@ -63,7 +63,7 @@ export function Sessions({ source, route, zone, refresh, navigate }: Props) {
     <div class="page sessions" data-testid="page-sessions">
       <div class="toolbar">
         <div class="muted" data-testid="sessions-count">
-          {data ? `${formatInt(first)}–${formatInt(last)} of ${formatInt(total)} sessions` : ' '}
+          {data ? (first === last ? `${formatInt(first)} of ${plural(total, 'session')}` : `${formatInt(first)}–${formatInt(last)} of ${plural(total, 'session')}`) : ' '}
         </div>
         <div class="toolbar-actions">
           {exporting && <span class="muted small">{exporting}</span>}
