@@ -105,6 +105,12 @@ describe('host mode (cc-analytics serve on the samples)', () => {
     assert.equal(stats.totalSessions, 8);
     assert.ok(await page.locator('[data-testid="sync-run"]').isEnabled());
     await screenshot(page, 'host-sync');
+
+    // A dry run says how it ended, and leaves the last real sync's status as it was.
+    await page.locator('[data-testid="sync-dry-run"]').check();
+    await page.locator('[data-testid="sync-run"]').click();
+    await page.locator('[data-testid="sync-note"]', { hasText: 'Dry run finished: nothing was stored' }).waitFor();
+    assert.equal((await apiData(serve.url, '/api/sync/status')).lastSync, status.lastSync);
     assert.deepEqual(browser.problems, []);
   });
 });

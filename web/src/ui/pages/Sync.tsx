@@ -46,8 +46,12 @@ export function Sync({ source, zone, refresh, live }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const started = await source.post<SyncStarted>('/api/sync/run', { incremental: !full, dryRun });
-      setNote(`${started.message}${dryRun ? ' (dry run: nothing is stored)' : ''}`);
+      const answer = await source.post<SyncStarted>('/api/sync/run', { incremental: !full, dryRun });
+      setNote(`${answer.message}${dryRun ? ' (dry run: nothing is stored)' : ''}`);
+      setTick((t) => t + 1);
+      // Then how it ended: the status shows a real run's figures, but a dry run leaves none.
+      while ((await source.get<SyncStatus>('/api/sync/status')).isRunning) await new Promise((done) => setTimeout(done, 400));
+      setNote(dryRun ? 'Dry run finished: nothing was stored. The preview below still lists what a sync would read.' : null);
       setTick((t) => t + 1);
     } catch (e) {
       setError(e);
