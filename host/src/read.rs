@@ -41,7 +41,7 @@ pub struct ReadOutcome {
     pub consumed: u64,
     /// Newlines within the consumed bytes (counted when `whole_lines_only`, for the next read).
     pub lines: u32,
-    /// The file's modification time (Unix ms) when the reading ended.
+    /// The file's modification time (Unix ms) when the reading ended (when `whole_lines_only`).
     pub modified: i64,
     /// Why the file could not be read (fully).
     pub error: Option<String>,
@@ -160,9 +160,11 @@ fn read_file(
             progress.bytes(n as u64);
         }
     }
-    if !task.whole_lines_only {
+    if task.whole_lines_only {
+        // For the position a sync keeps: an append after this is growth, not a rewrite.
+        outcome.modified = Stat::of(&file.metadata()?).modified;
+    } else {
         outcome.consumed = read;
     }
-    outcome.modified = Stat::of(&file.metadata()?).modified;
     Ok(())
 }

@@ -322,10 +322,14 @@ fn ingest(
 }
 
 fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, number: u32, line: Line<'_>) {
-    match (line.session_id.as_deref(), &state.named) {
-        (Some(session), _) if &*state.session != session => state.session = state.intern(session),
-        (Some(_), _) | (None, None) => {}
-        (None, Some(named)) => state.session = named.clone(),
+    match line.session_id.as_deref() {
+        Some(session) if &*state.session != session => state.session = state.intern(session),
+        Some(_) => {}
+        None => {
+            if let Some(named) = &state.named {
+                state.session = named.clone();
+            }
+        }
     }
     let order = Order { ts: line.timestamp.unwrap_or(0), file: state.path.clone(), line: number };
     // A line without a `uuid` goes by its position; only the kinds that are deduplicated by it

@@ -22,14 +22,18 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode> {
     if path == "/api/events" {
         bail!("/api/events is a stream of server-sent events: ask `cc-analytics serve` for it");
     }
-    let reply = match (&args.db, is_analytics(&args.path)) {
-        (Some(db), true) => open_app(Some(db), &args.source, None)?.analytics_at(&args.path, &context),
-        (Some(db), false) => {
+    let reply = match &args.db {
+        Some(db) => {
             let app = open_app(Some(db), &args.source, None)?;
-            server::read(&*app, path).unwrap_or_else(|error| Reply::error(&error))
+            match is_analytics(&args.path) {
+                true => app.analytics_at(&args.path, &context),
+                false => server::read(&*app, path).unwrap_or_else(|error| Reply::error(&error)),
+            }
         }
-        (None, true) => answer(&analyse(&args.source, capture_for(&args.path))?.dataset, &args.path, &context),
-        (None, false) => Reply::error(&ApiError::NotFound(format!(
+        None if is_analytics(&args.path) => {
+            answer(&analyse(&args.source, capture_for(&args.path))?.dataset, &args.path, &context)
+        }
+        None => Reply::error(&ApiError::NotFound(format!(
             "{path} is answered from the database only: give --db (from the files, only /api/analytics/ paths are)"
         ))),
     };

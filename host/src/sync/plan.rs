@@ -67,13 +67,11 @@ pub fn plan(
 pub fn advanced(planned: &Planned, consumed: u64, lines: u32, modified: i64) -> std::io::Result<Position> {
     let offset = planned.task.from + consumed;
     let head_len = offset.min(HEAD_BYTES as u64) as usize;
-    let mut bytes = Vec::with_capacity(head_len);
-    File::open(&planned.task.path)?.take(head_len as u64).read_to_end(&mut bytes)?;
     Ok(Position {
         offset,
         lines: planned.task.lines_before + lines,
         head_len: head_len as u32,
-        head_hash: fingerprint(&bytes),
+        head_hash: head(&mut File::open(&planned.task.path)?, head_len)?,
         modified,
     })
 }
@@ -83,13 +81,18 @@ pub fn key(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// Fingerprint of the first `len` bytes of a file.
+fn head(file: &mut File, len: usize) -> std::io::Result<u64> {
+    let mut bytes = Vec::with_capacity(len);
+    file.take(len as u64).read_to_end(&mut bytes)?;
+    Ok(fingerprint(&bytes))
+}
+
 /// Whether a file that grew past `known` continues what was read of it: the same head, and a
 /// line ending just before the offset (where every read ends).
 fn continues(path: &Path, known: &Position) -> std::io::Result<bool> {
     let mut file = File::open(path)?;
-    let mut bytes = Vec::with_capacity(known.head_len as usize);
-    (&mut file).take(u64::from(known.head_len)).read_to_end(&mut bytes)?;
-    if fingerprint(&bytes) != known.head_hash {
+    if head(&mut file, known.head_len as usize)? != known.head_hash {
         return Ok(false);
     }
     let Some(last) = known.offset.checked_sub(1) else { return Ok(true) };
