@@ -48,16 +48,20 @@ export function Overview({ source, filters, zone, refresh, theme, emptyHint, ses
   const path = (endpoint: string) => apiPath(`/api/analytics/${endpoint}`, filters, now);
   const overview = useApi<OverviewData>(source, path('overview'), refresh);
   const daily = useApi<DailyUsage[]>(source, path('daily-usage'), refresh);
-  const models = useApi<ModelUsage[]>(source, path('model-distribution'), refresh);
+  const modelsPath = path('model-distribution');
+  const models = useApi<ModelUsage[]>(source, modelsPath, refresh);
   const tools = useApi<ToolUsage[]>(source, path('tool-usage'), refresh);
   const heatmap = useApi<HeatmapCell[]>(source, path('heatmap'), refresh);
   const projects = useApi<ProjectUsage[]>(source, path('projects'), refresh);
   const blocks = useApi<Block[]>(source, path('blocks'), refresh);
 
-  const everyModel = useApi<ModelUsage[]>(source, apiPath('/api/analytics/model-distribution', { ...filters, range: { kind: 'preset', preset: 'all' }, project: null, model: null }, now), refresh);
-  const colours = useMemo(() => modelColours(everyModel.data), [everyModel.data]);
+  // Unfiltered, the page's own distribution is that of all the data: not asked for twice.
+  const everyPath = apiPath('/api/analytics/model-distribution', { ...filters, range: { kind: 'preset', preset: 'all' }, project: null, model: null }, now);
+  const everyOther = useApi<ModelUsage[]>(source, everyPath === modelsPath ? null : everyPath, refresh);
+  const everyModel = everyPath === modelsPath ? models.data : everyOther.data;
+  const colours = useMemo(() => modelColours(everyModel), [everyModel]);
   // With no data at all, the host may still have transcripts it has not synced (`serve --no-sync`).
-  const nothing = everyModel.data !== null && everyModel.data.length === 0 && overview.data?.totalSessions === 0;
+  const nothing = everyModel !== null && everyModel.length === 0 && overview.data?.totalSessions === 0;
   const pending = useApi<SyncPreview>(source, nothing && source.kind === 'http' ? '/api/sync/preview' : null, refresh);
   if (overview.error) return <ErrorBox error={overview.error} />;
   if (!overview.data) return <Loading label="Reading usage…" />;
