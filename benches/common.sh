@@ -34,12 +34,13 @@ bench_corpus() {
 
 # replicated_corpus <size> <claude dir>: prints target/bench-corpus-replicated-<size>, the
 # transcripts of the Claude dir copied with fresh ids up to the size (`gen-corpus --replicate`),
-# made again unless its marker says it was made the same way.
+# made again unless its marker says it was made the same way (ids=2: fresh ids as long as the
+# originals; bump it when `--replicate` writes other bytes).
 replicated_corpus() {
   local size=$1 source dir marker
   source=$(cd "$2" && pwd)
   dir="$root/target/bench-corpus-replicated-$size"
-  marker="replicate=$source size=$size"
+  marker="replicate=$source size=$size ids=2"
   if [ "$(cat "$dir/.generated" 2>/dev/null)" != "$marker" ]; then
     say "replicating $source into $dir"
     rm -rf "$dir"

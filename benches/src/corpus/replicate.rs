@@ -61,8 +61,13 @@ pub fn replicate(source: &[File], bytes: u64, sink: &mut dyn FnMut(&File) -> io:
     Ok(written)
 }
 
-/// `text` with its ids made those of copy `copy`: the first four digits of each UUID become the
-/// copy's number in hex, and the copy's number follows each `msg_`, `req_` and `toolu_`. Ids of
+/// Characters after its prefix that an id needs for the copy's number to take the place of its
+/// first four and leave it unique (real ids have 24, of which the first two are a version).
+const LONG_ID: usize = 20;
+
+/// `text` with its ids made those of copy `copy`, at the length real ids have: the first four
+/// digits of each UUID become the copy's number in hex, and so do the first four characters after
+/// each `msg_`, `req_` and `toolu_` (inserted there when the id is shorter than real ones). Ids of
 /// one copy stay equal where they were equal, and differ from every other copy's.
 pub fn fresh_ids(text: &[u8], copy: u16) -> Vec<u8> {
     let number = format!("{copy:04x}");
@@ -78,6 +83,9 @@ pub fn fresh_ids(text: &[u8], copy: u16) -> Vec<u8> {
             out.extend_from_slice(prefix);
             out.extend_from_slice(number);
             at += prefix.len();
+            if text[at..].iter().take_while(|b| b.is_ascii_alphanumeric()).count() >= LONG_ID {
+                at += number.len();
+            }
         } else {
             out.push(text[at]);
             at += 1;
@@ -108,6 +116,11 @@ mod tests {
             r#"{"uuid":"00012c3d-1111-4222-8333-444455556666","parentUuid":"00012c3d-1111-4222-8333-444455556666","message":{"id":"msg_000101AB","content":[{"type":"tool_use","id":"toolu_000101X"},{"type":"server_tool_use","id":"srvtoolu_000101Y"}]},"requestId":"req_000101C","sha":"ff0a1b2c3d-1111-4222-8333-444455556666"}"#
         );
         assert_ne!(fresh_ids(line, 2), fresh_ids(line, 1));
+        let real = br#"{"id":"msg_01XFDUDYJgAACzvnptvVoYEL","requestId":"req_011CQmFvbFNbT2oDBKAwRNGT"}"#;
+        assert_eq!(
+            fresh_ids(real, 0x2a),
+            br#"{"id":"msg_002aDUDYJgAACzvnptvVoYEL","requestId":"req_002aQmFvbFNbT2oDBKAwRNGT"}"#
+        );
         assert_eq!(fresh_ids(b"no ids here", 3), b"no ids here");
     }
 
