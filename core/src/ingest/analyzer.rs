@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use memchr::memchr_iter;
 
+use super::api_id::ApiId;
 use super::facts::{
     Attrs, Fact, Facts, Order, ResponseFact, ResponseKey, ResponsePart, SummaryFact, SyntheticFact, SystemFact,
     TitleFact, UserFact,
@@ -351,7 +352,7 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                         .iter()
                         .filter(|b| b.kind == "tool_result")
                         .filter_map(|b| Some((b.tool_use_id.as_deref()?, b.is_error == Some(true))));
-                    exactly(results, |(id, is_error)| (Arc::from(id), is_error))
+                    exactly(results, |(id, is_error)| (ApiId::new(id), is_error))
                 }
                 _ => Vec::new(),
             };
@@ -369,14 +370,14 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                 return;
             }
             let key = match (message.id.as_deref(), line.request_id.as_deref()) {
-                (Some(id), Some(request)) => ResponseKey::Request(Arc::from(id), Arc::from(request)),
-                (Some(id), None) => ResponseKey::Session(Arc::from(id), attrs.session.clone()),
+                (Some(id), Some(request)) => ResponseKey::Request(ApiId::new(id), ApiId::new(request)),
+                (Some(id), None) => ResponseKey::Session(ApiId::new(id), attrs.session.clone()),
                 (None, _) => ResponseKey::Line(uuid.clone()),
             };
             let tool_uses = match &message.content {
                 Content::Blocks(blocks) => {
                     exactly(blocks.iter().enumerate().filter(|(_, b)| b.kind == "tool_use"), |(i, b)| {
-                        let id = b.id.as_deref().map_or_else(|| Arc::from(format!("{uuid}#{i}")), Arc::from);
+                        let id = b.id.as_deref().map_or_else(|| ApiId::new(&format!("{uuid}#{i}")), ApiId::new);
                         (id, state.tool(b.name.as_deref().unwrap_or("unknown")))
                     })
                 }

@@ -11,6 +11,7 @@ use crate::hash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::analyzer::MessageCapture;
+use super::api_id::ApiId;
 use super::facts::{
     Attrs, Fact, Facts, Order, ResponseFact, SummaryFact, SyntheticFact, SystemFact, TitleFact, UserFact,
 };
@@ -95,7 +96,7 @@ pub(crate) struct Builder<'a> {
     /// project path, branch and version (sessions repeat them).
     names: HashSet<Arc<str>>,
     /// What is known of each `tool_use` id so far.
-    tool_uses: HashMap<Arc<str>, ToolUse>,
+    tool_uses: HashMap<ApiId, ToolUse>,
     /// The last session added.
     last: Option<Arc<str>>,
     sessions: Vec<SessionRecord>,
@@ -195,7 +196,7 @@ impl<'a> Builder<'a> {
             let position = self.responses.len() as u32;
             for part in &response.parts {
                 for (id, name) in &part.tool_uses {
-                    let call = match self.tool_uses.get_mut(&**id) {
+                    let call = match self.tool_uses.get_mut(id) {
                         Some(tool_use) if tool_use.call.is_some() => continue,
                         Some(tool_use) => &mut tool_use.call,
                         None => &mut self.tool_uses.entry(id.clone()).or_default().call,
@@ -360,7 +361,7 @@ impl<'a> Builder<'a> {
     fn note_results(&mut self, users: &[Box<UserFact>]) {
         for user in users {
             for (id, is_error) in &user.tool_results {
-                let result = match self.tool_uses.get_mut(&**id) {
+                let result = match self.tool_uses.get_mut(id) {
                     Some(tool_use) => &mut tool_use.result,
                     None => &mut self.tool_uses.entry(id.clone()).or_default().result,
                 };
@@ -393,7 +394,7 @@ fn shared(names: &mut HashSet<Arc<str>>, text: &Arc<str>) -> Arc<str> {
 /// its parts ordered and deduplicated by `uuid`.
 #[expect(clippy::vec_box, reason = "facts arrive boxed from their table")]
 fn counted_responses(facts: Vec<Box<ResponseFact>>) -> Vec<Box<ResponseFact>> {
-    let main_chain: HashSet<Arc<str>> =
+    let main_chain: HashSet<ApiId> =
         facts.iter().filter(|r| !r.all_sidechain).filter_map(|r| r.message_id.clone()).collect();
     let mut responses: Vec<Box<ResponseFact>> = facts
         .into_iter()

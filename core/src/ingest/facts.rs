@@ -12,6 +12,7 @@ use hashbrown::hash_table::Entry;
 
 use serde::{Deserialize, Serialize};
 
+use super::api_id::ApiId;
 use super::line_id::LineId;
 use super::strings::Strings;
 use crate::api::MessageKind;
@@ -62,7 +63,7 @@ pub(crate) struct UserFact {
     pub attrs: Arc<Attrs>,
     pub kind: MessageKind,
     /// `(tool_use_id, is_error)` of its tool results.
-    pub tool_results: Vec<(Arc<str>, bool)>,
+    pub tool_results: Vec<(ApiId, bool)>,
     /// The prompt's first characters, for titles (real prompts only).
     pub title: Option<String>,
     /// The rendered content, when messages are captured.
@@ -90,9 +91,9 @@ pub(crate) struct SyntheticFact {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub(crate) enum ResponseKey {
     /// `(message.id, requestId)`.
-    Request(Arc<str>, Arc<str>),
+    Request(ApiId, ApiId),
     /// `(message.id, sessionId)` when there is no `requestId`.
-    Session(Arc<str>, Arc<str>),
+    Session(ApiId, Arc<str>),
     /// A line without `message.id` is its own response (by `uuid`, else position).
     Line(LineId),
 }
@@ -103,7 +104,7 @@ pub(crate) struct ResponsePart {
     pub order: Order,
     pub uuid: Option<LineId>,
     /// `(tool_use id, tool name)` of its tool_use blocks.
-    pub tool_uses: Vec<(Arc<str>, Arc<str>)>,
+    pub tool_uses: Vec<(ApiId, Arc<str>)>,
     /// Rendered blocks, when messages are captured.
     pub text: Vec<String>,
 }
@@ -116,7 +117,7 @@ pub(crate) struct ResponseFact {
     pub first: Order,
     pub attrs: Arc<Attrs>,
     pub model: Arc<str>,
-    pub message_id: Option<Arc<str>>,
+    pub message_id: Option<ApiId>,
     pub last_ts: Millis,
     /// The line whose usage counts: largest `output_tokens`, ties to the later line.
     pub best: (u64, Order),
@@ -239,11 +240,6 @@ impl Fact {
                 f.best.1.share(strings);
                 Arc::make_mut(&mut f.attrs).share(strings);
                 strings.share(&mut f.model);
-                if let ResponseKey::Request(id, _) | ResponseKey::Session(id, _) = &f.key {
-                    if f.message_id.as_ref().is_some_and(|message_id| message_id == id) {
-                        f.message_id = Some(id.clone());
-                    }
-                }
                 if let ResponseKey::Session(_, session) = &mut f.key {
                     strings.share(session);
                 }

@@ -5,6 +5,7 @@
 //! [`Dataset`]: crate::Dataset
 
 mod analyzer;
+mod api_id;
 mod build;
 mod facts;
 mod line_id;

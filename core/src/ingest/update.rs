@@ -75,9 +75,9 @@ impl Links {
 /// The `tool_use` ids a fact names: its calls and its results.
 fn tool_ids(fact: &Fact) -> Box<dyn Iterator<Item = &str> + '_> {
     match fact {
-        Fact::User(user) => Box::new(user.tool_results.iter().map(|(id, _)| &**id)),
+        Fact::User(user) => Box::new(user.tool_results.iter().map(|(id, _)| id.as_str())),
         Fact::Response(response) => {
-            Box::new(response.parts.iter().flat_map(|part| part.tool_uses.iter().map(|(id, _)| &**id)))
+            Box::new(response.parts.iter().flat_map(|part| part.tool_uses.iter().map(|(id, _)| id.as_str())))
         }
         _ => Box::new(std::iter::empty()),
     }
