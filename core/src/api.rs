@@ -294,6 +294,21 @@ pub struct SyncRunStats {
     pub errors: u64,
 }
 
+/// A finished sync: as the host keeps its history, and (+) `lastDryRun` of the sync status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRun {
+    pub sync_id: String,
+    /// When it finished (ISO 8601 UTC).
+    pub finished: String,
+    /// How long it took, ms.
+    pub duration: u64,
+    /// What it did (a dry run: what it would have done).
+    pub stats: SyncRunStats,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+}
+
 /// `progress` of a running sync.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -316,6 +331,9 @@ pub struct SyncStatus {
     pub progress: Option<SyncProgress>,
     pub last_error: Option<String>,
     pub sync_id: Option<String>,
+    /// (+) The last dry run since the program started (a dry run stores nothing, so it is not
+    /// kept across restarts), or null.
+    pub last_dry_run: Option<SyncRun>,
 }
 
 /// One file of `GET /api/sync/preview`.

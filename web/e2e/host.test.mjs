@@ -106,11 +106,20 @@ describe('host mode (cc-analytics serve on the samples)', () => {
     assert.ok(await page.locator('[data-testid="sync-run"]').isEnabled());
     await screenshot(page, 'host-sync');
 
-    // A dry run says how it ended, and leaves the last real sync's status as it was.
+    // A full dry run says what a sync would do, and leaves the last real sync's status as it was.
+    await page.locator('[data-testid="sync-full"]').check();
     await page.locator('[data-testid="sync-dry-run"]').check();
     await page.locator('[data-testid="sync-run"]').click();
-    await page.locator('[data-testid="sync-note"]', { hasText: 'Dry run finished: nothing was stored' }).waitFor();
-    assert.equal((await apiData(serve.url, '/api/sync/status')).lastSync, status.lastSync);
+    const note = page.locator('[data-testid="sync-note"]', { hasText: 'Dry run finished' });
+    await note.waitFor();
+    const after = await apiData(serve.url, '/api/sync/status');
+    assert.equal(after.lastSync, status.lastSync);
+    const dry = after.lastDryRun.stats;
+    assert.equal(dry.filesProcessed, status.lastSyncStats.filesProcessed);
+    assert.equal(
+      (await note.textContent()).trim(),
+      `Dry run finished: a sync would read ${dry.filesProcessed} files, adding ${dry.sessionsAdded} sessions and ${dry.messagesAdded} messages, with ${dry.errors} line errors. Nothing was stored.`,
+    );
     assert.deepEqual(browser.problems, []);
   });
 });

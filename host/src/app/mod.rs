@@ -9,14 +9,14 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
-use cc_analytics_core::api::{DatabaseStats, SyncPreview, SyncRequest, SyncStatus};
+use cc_analytics_core::api::{DatabaseStats, SyncPreview, SyncRequest, SyncRun, SyncStatus};
 use cc_analytics_core::chrono_tz::Tz;
 use cc_analytics_core::{ApiError, PriceTable, QueryContext, Reply, answer_with, reads_clock};
 use tokio::sync::broadcast;
 
 pub use index::Index;
 use index::{Span, StoredConversations};
-use runs::{LastRun, human_size, now_ms};
+use runs::{finished_run, human_size, now_ms, status_after};
 
 use crate::server::backend::{Backend, Event};
 use crate::store::{Store, StoreError};
@@ -57,7 +57,9 @@ pub struct Settings {
 struct Runner {
     /// The id of the sync in flight.
     running: Option<String>,
-    last: Option<LastRun>,
+    last: Option<SyncRun>,
+    /// The last dry run, kept in memory only.
+    last_dry_run: Option<SyncRun>,
 }
 
 /// The program's state, shared by the server's tasks and the sync thread.
@@ -83,7 +85,7 @@ impl App {
             store,
             settings,
             index: RwLock::new(None),
-            runner: Mutex::new(Runner { running: None, last }),
+            runner: Mutex::new(Runner { running: None, last, last_dry_run: None }),
             progress: Progress::default(),
             events,
         }))
@@ -158,7 +160,8 @@ impl App {
     /// `GET /api/sync/status`.
     pub fn status(&self) -> SyncStatus {
         let runner = self.runner.lock().expect("runner lock");
-        let mut status = runner.last.as_ref().map(LastRun::status).unwrap_or_default();
+        let mut status = runner.last.as_ref().map(status_after).unwrap_or_default();
+        status.last_dry_run.clone_from(&runner.last_dry_run);
         if let Some(id) = &runner.running {
             status.is_running = true;
             status.sync_id = Some(id.clone());
@@ -258,7 +261,7 @@ impl App {
             drop(done);
             result
         });
-        let run = LastRun::new(id, started_ms, started.elapsed().as_millis() as u64, &result);
+        let run = finished_run(id, started_ms, started.elapsed().as_millis() as u64, &result);
         if !options.dry_run {
             if let Ok(json) = serde_json::to_vec(&run) {
                 let _ = self.store.add_run(started_ms, &json);
@@ -267,7 +270,9 @@ impl App {
         let status = {
             let mut runner = self.runner.lock().expect("runner lock");
             runner.running = None;
-            if !options.dry_run {
+            if options.dry_run {
+                runner.last_dry_run = Some(run);
+            } else {
                 runner.last = Some(run);
             }
             drop(runner);

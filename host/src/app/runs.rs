@@ -1,57 +1,37 @@
-//! The record of a finished sync run, as stored and as the status endpoint shows it.
+//! The record of a finished sync run (`SyncRun`, as stored and as the status endpoint shows it).
 
-use cc_analytics_core::api::{SyncRunStats, SyncStatus};
+use cc_analytics_core::api::{SyncRun, SyncRunStats, SyncStatus};
 use cc_analytics_core::time::format_utc;
-use serde::{Deserialize, Serialize};
 
 use crate::store::StoreError;
 use crate::sync::SyncReport;
 
-/// A finished sync.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LastRun {
-    /// Its id.
-    pub sync_id: String,
-    /// When it finished (ISO 8601 UTC).
-    pub finished: String,
-    /// How long it took, ms.
-    pub duration: u64,
-    /// What it did.
-    pub stats: SyncRunStats,
-    /// Why it failed, if it did.
-    pub error: Option<String>,
+/// The record of a sync that started at `started` and took `duration` ms.
+pub fn finished_run(sync_id: &str, started: i64, duration: u64, result: &Result<SyncReport, StoreError>) -> SyncRun {
+    let (stats, error) = match result {
+        Ok(report) => (
+            SyncRunStats {
+                files_processed: report.files_processed,
+                sessions_added: report.added.sessions_added,
+                messages_added: report.added.messages_added,
+                errors: report.errors(),
+            },
+            None,
+        ),
+        Err(e) => (SyncRunStats::default(), Some(e.to_string())),
+    };
+    SyncRun { sync_id: sync_id.to_owned(), finished: format_utc(started + duration as i64), duration, stats, error }
 }
 
-impl LastRun {
-    /// The record of a sync that started at `started` and took `duration` ms.
-    pub fn new(sync_id: &str, started: i64, duration: u64, result: &Result<SyncReport, StoreError>) -> Self {
-        let (stats, error) = match result {
-            Ok(report) => (
-                SyncRunStats {
-                    files_processed: report.files_processed,
-                    sessions_added: report.added.sessions_added,
-                    messages_added: report.added.messages_added,
-                    errors: report.errors(),
-                },
-                None,
-            ),
-            Err(e) => (SyncRunStats::default(), Some(e.to_string())),
-        };
-        LastRun { sync_id: sync_id.to_owned(), finished: format_utc(started + duration as i64), duration, stats, error }
-    }
-
-    /// The status it leaves behind.
-    pub fn status(&self) -> SyncStatus {
-        SyncStatus {
-            last_sync: Some(self.finished.clone()),
-            is_running: false,
-            last_sync_duration: self.duration,
-            last_sync_stats: self.stats.clone(),
-            progress: None,
-            last_error: self.error.clone(),
-            sync_id: Some(self.sync_id.clone()),
-        }
+/// The status a (stored) sync leaves behind.
+pub fn status_after(run: &SyncRun) -> SyncStatus {
+    SyncStatus {
+        last_sync: Some(run.finished.clone()),
+        last_sync_duration: run.duration,
+        last_sync_stats: run.stats.clone(),
+        last_error: run.error.clone(),
+        sync_id: Some(run.sync_id.clone()),
+        ..SyncStatus::default()
     }
 }
 

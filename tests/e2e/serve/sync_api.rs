@@ -18,6 +18,7 @@ fn sync_endpoints_conflicts_reset_and_dry_runs() {
     assert_eq!(status["lastSync"], Value::Null, "{status}");
     assert_eq!(status["isRunning"], false, "{status}");
     assert_eq!(status["progress"], Value::Null, "{status}");
+    assert_eq!(status["lastDryRun"], Value::Null, "{status}");
     // The other figures of a status are numbers all the same.
     assert_eq!(status["lastSyncDuration"], 0, "{status}");
     assert_eq!(
@@ -34,12 +35,19 @@ fn sync_endpoints_conflicts_reset_and_dry_runs() {
     assert_pending(&preview, corpus.files);
     assert!(preview["estimatedNewMessages"].as_u64().unwrap() > 0, "{}", preview["estimatedNewMessages"]);
 
-    // A dry run stores nothing, not even its own record.
+    // A dry run stores nothing, not even its own record; the status tells what it would do.
     let started = server.post("/api/sync/run", r#"{"dryRun":true}"#);
     assert_eq!(started.status, 202, "{}", started.text());
     server.wait_idle(SYNC_TIMEOUT);
     let status = server.status();
     assert_eq!(status["lastSync"], Value::Null, "a dry run leaves no record: {status}");
+    let dry = &status["lastDryRun"];
+    assert_eq!(dry["syncId"], started.data_with_status(202)["syncId"], "{status}");
+    assert_eq!(dry["stats"]["filesProcessed"], corpus.files as u64, "{status}");
+    assert_eq!(dry["stats"]["sessionsAdded"], corpus.sessions as u64, "{status}");
+    assert!(dry["stats"]["messagesAdded"].as_u64() > Some(0), "{status}");
+    assert_eq!(dry["stats"]["errors"], 0, "{status}");
+    assert_eq!(dry["error"], Value::Null, "{status}");
     assert_eq!(server.get("/api/sync/stats").data()["totalSessions"], 0);
     assert_eq!(server.get("/api/analytics/overview?tz=UTC").data()["totalSessions"], 0);
     assert_pending(&server.get("/api/sync/preview").data(), corpus.files);
@@ -115,7 +123,10 @@ fn sync_endpoints_conflicts_reset_and_dry_runs() {
     let stats_before = server.get("/api/sync/stats").data();
     assert_eq!(server.post("/api/sync/run", r#"{"dryRun":true,"incremental":true}"#).status, 202);
     server.wait_idle(SYNC_TIMEOUT);
-    assert_eq!(server.status()["syncId"], status["syncId"], "a dry run leaves the last run as it was");
+    let after_dry_run = server.status();
+    assert_eq!(after_dry_run["syncId"], status["syncId"], "a dry run leaves the last run as it was");
+    assert_eq!(after_dry_run["lastDryRun"]["stats"]["filesProcessed"], 1, "{after_dry_run}");
+    assert_eq!(after_dry_run["lastDryRun"]["stats"]["sessionsAdded"], 1, "{after_dry_run}");
     assert_pending(&server.get("/api/sync/preview").data(), 1);
     let stats_after = server.get("/api/sync/stats").data();
     assert_eq!(stats_after["totalSessions"], stats_before["totalSessions"]);

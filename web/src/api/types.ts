@@ -172,20 +172,24 @@ export interface SyncProgress {
   bytesTotal: number;
 }
 
+export interface SyncRunStats {
+  filesProcessed: number;
+  sessionsAdded: number;
+  messagesAdded: number;
+  errors: number;
+}
+
 export interface SyncStatus {
   lastSync: string | null;
   isRunning: boolean;
   /** 0 (and the stats all 0) before the first sync, when `lastSync` is null. */
   lastSyncDuration: number;
-  lastSyncStats: {
-    filesProcessed: number;
-    sessionsAdded: number;
-    messagesAdded: number;
-    errors: number;
-  };
+  lastSyncStats: SyncRunStats;
   progress: SyncProgress | null;
   lastError: string | null;
   syncId: string | null;
+  /** What the last dry run since the server started would have done. */
+  lastDryRun: { syncId: string; finished: string; duration: number; stats: SyncRunStats; error: string | null } | null;
 }
 
 export interface SyncPreview {

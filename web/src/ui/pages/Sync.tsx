@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DataSource } from '../../api/source';
 import type { SyncPreview, SyncStarted, SyncStats, SyncStatus } from '../../api/types';
-import { formatBytes, formatDateTime, formatDay, formatInt, formatMillis } from '../../format';
+import { formatBytes, formatDateTime, formatDay, formatInt, formatMillis, plural } from '../../format';
 import { Card, Empty, ErrorBox, Loading, Panel } from '../components/common';
 import { useApi } from '../hooks';
 
@@ -49,9 +49,13 @@ export function Sync({ source, zone, refresh, live }: Props) {
       const answer = await source.post<SyncStarted>('/api/sync/run', { incremental: !full, dryRun });
       setNote(`${answer.message}${dryRun ? ' (dry run: nothing is stored)' : ''}`);
       setTick((t) => t + 1);
-      // Then how it ended: the status shows a real run's figures, but a dry run leaves none.
-      while ((await source.get<SyncStatus>('/api/sync/status')).isRunning) await new Promise((done) => setTimeout(done, 400));
-      setNote(dryRun ? 'Dry run finished: nothing was stored. The preview below still lists what a sync would read.' : null);
+      // Then how it ended: the status panel shows a real run's figures, the note a dry run's.
+      let ended = await source.get<SyncStatus>('/api/sync/status');
+      while (ended.isRunning) {
+        await new Promise((done) => setTimeout(done, 400));
+        ended = await source.get<SyncStatus>('/api/sync/status');
+      }
+      setNote(dryRun ? dryRunNote(ended, answer.syncId) : null);
       setTick((t) => t + 1);
     } catch (e) {
       setError(e);
@@ -170,4 +174,14 @@ export function Sync({ source, zone, refresh, live }: Props) {
       </div>
     </div>
   );
+}
+
+/** What a finished dry run would have done, from the status that followed it. */
+function dryRunNote(status: SyncStatus, syncId: string): string {
+  const dry = status.lastDryRun;
+  if (!dry || dry.syncId !== syncId) return 'Dry run finished: nothing was stored.';
+  if (dry.error) return `Dry run failed: ${dry.error}. Nothing was stored.`;
+  const { filesProcessed, sessionsAdded, messagesAdded, errors } = dry.stats;
+  if (filesProcessed === 0) return 'Dry run finished: every transcript is up to date, so a sync would add nothing. Nothing was stored.';
+  return `Dry run finished: a sync would read ${plural(filesProcessed, 'file')}, adding ${plural(sessionsAdded, 'session')} and ${plural(messagesAdded, 'message')}, with ${plural(errors, 'line error')}. Nothing was stored.`;
 }
