@@ -285,12 +285,12 @@ impl FileState {
     }
 }
 
-/// `make` of each of `items`, in a vector of exactly their number: facts keep these lists as
-/// long as they live, and most hold one item or none.
-fn exactly<I: Iterator + Clone, T>(items: I, make: impl FnMut(I::Item) -> T) -> Vec<T> {
+/// `make` of each of `items`, in a list of exactly their number: facts keep these lists as long
+/// as they live, and most hold one item or none.
+fn exactly<I: Iterator + Clone, T>(items: I, make: impl FnMut(I::Item) -> T) -> Box<[T]> {
     let mut list = Vec::with_capacity(items.clone().count());
     list.extend(items.map(make));
-    list
+    list.into_boxed_slice()
 }
 
 fn ingest(
@@ -354,7 +354,7 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                         .filter_map(|b| Some((b.tool_use_id.as_deref()?, b.is_error == Some(true))));
                     exactly(results, |(id, is_error)| (ApiId::new(id), is_error))
                 }
-                _ => Vec::new(),
+                _ => Box::default(),
             };
             let title = (kind == MessageKind::Prompt && !attrs.sidechain).then(|| prompt_title(content)).flatten();
             let text = captured.then(|| rendered(content));
@@ -381,14 +381,14 @@ fn record(facts: &mut Facts, capture: &MessageCapture, state: &mut FileState, nu
                         (id, state.tool(b.name.as_deref().unwrap_or("unknown")))
                     })
                 }
-                _ => Vec::new(),
+                _ => Box::default(),
             };
             let text = if capture.wants(&attrs.session) {
                 let mut parts = Vec::new();
                 render_blocks(&message.content, &mut parts);
-                parts
+                parts.into_boxed_slice()
             } else {
-                Vec::new()
+                Box::default()
             };
             let usage = message.usage.unwrap_or_default();
             let message_id = match &key {
@@ -474,7 +474,7 @@ fn rendered(content: &Content<'_>) -> String {
 
 /// The title a prompt gives its session: its first text that is not markup Claude Code wraps
 /// around commands and selections, on one line, cut to 80 characters.
-fn prompt_title(content: &Content<'_>) -> Option<String> {
+fn prompt_title(content: &Content<'_>) -> Option<Box<str>> {
     let texts: Vec<&str> = match content {
         Content::Text(text) => vec![text],
         Content::Blocks(blocks) => {
@@ -483,7 +483,7 @@ fn prompt_title(content: &Content<'_>) -> Option<String> {
         Content::None => Vec::new(),
     };
     let text = texts.into_iter().map(str::trim).find(|t| !t.is_empty() && !t.starts_with('<'))?;
-    Some(one_line_cut(text, TITLE_CHARS))
+    Some(one_line_cut(text, TITLE_CHARS).into_boxed_str())
 }
 
 /// `text`'s words joined by single spaces, cut to `max` characters; only the words it shows are

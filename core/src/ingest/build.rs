@@ -257,7 +257,7 @@ impl<'a> Builder<'a> {
             .iter()
             .max_by(|a, b| (a.custom, &a.order).cmp(&(b.custom, &b.order)))
             .map(|title| title.text.to_string())
-            .or_else(|| parts.users.iter().find_map(|u| u.title.clone()));
+            .or_else(|| parts.users.iter().find_map(|u| u.title.as_deref().map(str::to_owned)));
 
         let messages = self.capture.wants(&session_id).then(|| messages(&session_id, &parts, &responses, &priced));
         let session = api::Session {

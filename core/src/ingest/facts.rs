@@ -63,9 +63,9 @@ pub(crate) struct UserFact {
     pub attrs: Arc<Attrs>,
     pub kind: MessageKind,
     /// `(tool_use_id, is_error)` of its tool results.
-    pub tool_results: Vec<(ApiId, bool)>,
+    pub tool_results: Box<[(ApiId, bool)]>,
     /// The prompt's first characters, for titles (real prompts only).
-    pub title: Option<String>,
+    pub title: Option<Box<str>>,
     /// The rendered content, when messages are captured.
     pub text: Option<String>,
 }
@@ -104,9 +104,9 @@ pub(crate) struct ResponsePart {
     pub order: Order,
     pub uuid: Option<LineId>,
     /// `(tool_use id, tool name)` of its tool_use blocks.
-    pub tool_uses: Vec<(ApiId, Arc<str>)>,
+    pub tool_uses: Box<[(ApiId, Arc<str>)]>,
     /// Rendered blocks, when messages are captured.
-    pub text: Vec<String>,
+    pub text: Box<[String]>,
 }
 
 /// An API response merged from its lines.

@@ -53,7 +53,7 @@ impl Record {
     pub fn without_text(mut self) -> Record {
         match &mut self.0 {
             Fact::User(user) => user.text = None,
-            Fact::Response(response) => response.parts.iter_mut().for_each(|part| part.text = Vec::new()),
+            Fact::Response(response) => response.parts.iter_mut().for_each(|part| part.text = Box::default()),
             _ => {}
         }
         self
