@@ -62,8 +62,8 @@ pub struct SourceArgs {
     /// A price file with the columns of prices.csv whose rows replace or add to the built-in table.
     #[arg(long, value_name = "FILE")]
     pub pricing: Option<PathBuf>,
-    /// IANA time zone for dates (default: this machine's zone).
-    #[arg(long, value_name = "ZONE")]
+    /// IANA time zone for dates (default: the zone TZ names, else this machine's).
+    #[arg(long, short = 'z', visible_alias = "timezone", value_name = "ZONE")]
     pub tz: Option<String>,
 }
 
@@ -89,6 +89,7 @@ pub enum ReportKind {
     /// Usage per month.
     Monthly,
     /// Every session.
+    #[value(alias = "session")]
     Sessions,
     /// Usage per model.
     Models,
@@ -106,13 +107,13 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub source: SourceArgs,
     /// First day to include (YYYY-MM-DD or YYYYMMDD).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, short = 's', value_name = "DATE")]
     pub since: Option<String>,
     /// Last day to include (YYYY-MM-DD or YYYYMMDD).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, short = 'u', value_name = "DATE")]
     pub until: Option<String>,
     /// Print the rows as JSON instead of a table.
-    #[arg(long)]
+    #[arg(long, short = 'j')]
     pub json: bool,
 }
 

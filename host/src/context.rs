@@ -23,16 +23,25 @@ pub fn prices(file: Option<&Path>) -> Result<PriceTable> {
     table.with_overrides(&text).with_context(|| format!("price file {}", file.display()))
 }
 
-/// `--tz`, else the machine's zone, else UTC.
+/// `--tz`, else the zone `TZ` names, else the machine's zone, else UTC.
 pub fn zone(flag: Option<&str>) -> Result<Tz> {
     if let Some(name) = flag {
         return parse_zone(name)
             .with_context(|| format!("unknown time zone {name:?} (use an IANA name such as Europe/Berlin)"));
     }
-    Ok(iana_time_zone::get_timezone()
-        .ok()
-        .and_then(|name| parse_zone(&name))
+    let from_env = std::env::var("TZ").ok().and_then(|tz| zone_of_tz(&tz));
+    Ok(from_env
+        .or_else(|| iana_time_zone::get_timezone().ok().and_then(|name| parse_zone(&name)))
         .unwrap_or(cc_analytics_core::chrono_tz::UTC))
+}
+
+/// The IANA zone a `TZ` value names, as the C library reads it: `Asia/Tokyo`, `:Asia/Tokyo`, or
+/// a path into the zone database (`/usr/share/zoneinfo/Asia/Tokyo`). Other rules (`CET-1CEST`)
+/// are left to the machine's zone.
+fn zone_of_tz(tz: &str) -> Option<Tz> {
+    let name = tz.strip_prefix(':').unwrap_or(tz);
+    let name = name.rsplit_once("zoneinfo/").map_or(name, |(_, name)| name);
+    parse_zone(name)
 }
 
 /// `--now`, else the clock.

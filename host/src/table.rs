@@ -11,8 +11,8 @@ pub enum Align {
 
 /// A table being built.
 #[derive(Debug)]
-pub struct Table {
-    columns: Vec<(&'static str, Align)>,
+pub struct Table<'a> {
+    columns: Vec<(&'a str, Align)>,
     rows: Vec<Vec<String>>,
     footer: Option<Vec<String>>,
 }
@@ -20,9 +20,9 @@ pub struct Table {
 /// Longest cell, in characters; longer text is cut with an ellipsis.
 const MAX_CELL: usize = 60;
 
-impl Table {
+impl<'a> Table<'a> {
     /// A table with these column headers.
-    pub fn new(columns: &[(&'static str, Align)]) -> Self {
+    pub fn new(columns: &[(&'a str, Align)]) -> Self {
         Table { columns: columns.to_vec(), rows: Vec::new(), footer: None }
     }
 

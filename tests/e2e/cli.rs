@@ -149,3 +149,92 @@ fn reports_show_the_same_numbers_as_the_api() {
         assert!(out.stdout.len() > 100, "report {kind} printed a table");
     }
 }
+
+#[test]
+fn report_flags_read_dates_zones_and_empty_ranges() {
+    let dir = samples();
+    let dir = dir.to_str().unwrap();
+    let report = |args: &[&str], tz: &str| {
+        let mut all = vec!["report"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--claude-dir", dir]);
+        let out = command(&all).env("TZ", tz).output().unwrap();
+        (out.status.success(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let first_date = |stdout: &str| -> String {
+        let rows: serde_json::Value = serde_json::from_str(stdout).unwrap();
+        rows.as_array().unwrap().last().unwrap()["date"].as_str().unwrap().to_owned()
+    };
+    // The first response is at 2025-06-14 23:42 UTC: the zone TZ names moves it to the 15th,
+    // written as the C library reads it, and --tz (or -z) wins over TZ.
+    assert_eq!(first_date(&report(&["daily", "--json"], "UTC").1), "2025-06-14");
+    for tz in ["Asia/Tokyo", ":Asia/Tokyo", "/usr/share/zoneinfo/Asia/Tokyo"] {
+        assert_eq!(first_date(&report(&["daily", "-j"], tz).1), "2025-06-15", "TZ={tz}");
+    }
+    assert_eq!(first_date(&report(&["daily", "--json", "-z", "UTC"], "Asia/Tokyo").1), "2025-06-14");
+    // Session and block times are shown in that zone, and say so.
+    let (_, sessions, _) = report(&["session", "--timezone", "Asia/Tokyo"], "UTC");
+    assert!(sessions.starts_with("Started (Asia/Tokyo)"), "{sessions}");
+    assert!(sessions.contains("2025-06-15 08:42"), "{sessions}");
+    let (_, blocks, _) = report(&["blocks"], "Asia/Tokyo");
+    assert!(blocks.starts_with("Block start (Asia/Tokyo)") && blocks.contains("2025-06-15 08:00"), "{blocks}");
+
+    // Dates are checked as the flags were written.
+    for (args, message) in [
+        (["daily", "--since", "2025-07-21", "--until", "2025-06-14"], "--since 2025-07-21 is after --until 2025-06-14"),
+        (
+            ["daily", "--since", "20-25-06-14", "-u", "2025-06-14"],
+            r#"--since takes a date, YYYY-MM-DD or YYYYMMDD: "20-25-06-14""#,
+        ),
+        (
+            ["daily", "-s", "2025-06-01", "--until", "20250230"],
+            r#"--until takes a date, YYYY-MM-DD or YYYYMMDD: "20250230""#,
+        ),
+    ] {
+        let (ok, _, stderr) = report(&args, "UTC");
+        assert!(!ok && stderr.contains(message), "{args:?}: {stderr}");
+    }
+    // A range without usage says so, as a table; as JSON it is no rows.
+    let (ok, table, _) = report(&["tools", "-s", "20300101", "-u", "2030-02-01"], "UTC");
+    assert!(ok);
+    assert_eq!(table, "No usage from 2030-01-01 to 2030-02-01.\n");
+    assert_eq!(report(&["daily", "--json", "--since", "2030-01-01"], "UTC").1, "[]\n");
+}
+
+#[test]
+fn reports_warn_of_models_without_a_price() {
+    let scratch = Scratch::new("report-unpriced");
+    scratch.write("claude/projects/-w-app/s1.jsonl", &format!("{LINE}\n"));
+    let claude = scratch.claude();
+    let out = run(&["report", "models", "--claude-dir", claude.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no price known for my-model") && stderr.contains("--pricing FILE"), "{stderr}");
+}
+
+#[test]
+fn output_cut_short_by_its_reader_ends_quietly() {
+    let scratch = Scratch::new("broken-pipe");
+    // Enough sessions for the report to outgrow a pipe's buffer.
+    for n in 0..1500 {
+        let line = LINE
+            .replace(r#""sessionId":"s1""#, &format!(r#""sessionId":"s{n}""#))
+            .replace(r#""m1""#, &format!(r#""m{n}""#));
+        scratch.write(&format!("claude/projects/-w-app/s{n}.jsonl"), &format!("{line}\n"));
+    }
+    let claude = scratch.claude();
+    for args in [vec!["report", "sessions"], vec!["query", "/api/analytics/export?format=json&entity=sessions"]] {
+        let mut child = command(&args)
+            .args(["--claude-dir", claude.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && !stderr.contains("panicked"), "{args:?}: {:?} {stderr}", out.status);
+    }
+}

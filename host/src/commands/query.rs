@@ -2,7 +2,6 @@
 //! straight from the files, or from the database with `--db` (which also answers the sync and
 //! health endpoints, as the server does).
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -37,10 +36,7 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode> {
             "{path} is answered from the database only: give --db (from the files, only /api/analytics/ paths are)"
         ))),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(reply.body.as_bytes())?;
-    if reply.content_type == "application/json" {
-        out.write_all(b"\n")?;
-    }
+    let newline: &[u8] = if reply.content_type == "application/json" { b"\n" } else { b"" };
+    super::print_out(&[reply.body.as_bytes(), newline])?;
     Ok(if reply.status < 300 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -4,10 +4,13 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
-use cc_analytics_core::api::{DailyUsage, ModelUsage, Session, ToolUsage, UsageBlock};
+use anyhow::{Context, Result, bail};
+use cc_analytics_core::api::{DailyUsage, ModelUsage, Overview, Session, ToolUsage, UsageBlock};
+use cc_analytics_core::chrono_tz::Tz;
 use cc_analytics_core::money::usd;
+use cc_analytics_core::time::parse_timestamp;
 use cc_analytics_core::{Dataset, MessageCapture, QueryContext, answer};
+use chrono::NaiveDate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -31,59 +34,89 @@ struct Month {
 
 /// Prints the report.
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    let since = args.since.as_deref().map(|text| day("--since", text)).transpose()?;
+    let until = args.until.as_deref().map(|text| day("--until", text)).transpose()?;
+    if let (Some(since), Some(until)) = (since, until) {
+        if since > until {
+            bail!("--since {since} is after --until {until}");
+        }
+    }
     let context = query_context(args.source.tz.as_deref(), None)?;
     let analysis = analyse(&args.source, MessageCapture::None)?;
     let data = &analysis.dataset;
     let mut query = Vec::new();
-    if let Some(since) = &args.since {
-        query.push(format!("dateFrom={}", day(since)?));
-    }
-    if let Some(until) = &args.until {
-        query.push(format!("dateTo={}", day(until)?));
-    }
-    if let Some(tz) = &args.source.tz {
-        query.push(format!("tz={tz}"));
-    }
+    query.extend(since.map(|since| format!("dateFrom={since}")));
+    query.extend(until.map(|until| format!("dateTo={until}")));
     let fetch_at = |endpoint: &str| format!("/api/analytics/{endpoint}?{}", query.join("&"));
+    let zone = context.default_zone;
+    let none = match (since, until) {
+        (Some(since), Some(until)) => format!("No usage from {since} to {until}."),
+        (Some(since), None) => format!("No usage since {since}."),
+        (None, Some(until)) => format!("No usage until {until}."),
+        (None, None) => "No usage found.".to_owned(),
+    };
     let text = match args.kind {
         ReportKind::Daily => {
             let days: Vec<DailyUsage> = fetch(data, &fetch_at("daily-usage"), &context)?;
-            if args.json { json(&days)? } else { daily_table(&days, "Date") }
+            render(args.json, &none, &days, || daily_table(&days))?
         }
         ReportKind::Monthly => {
             let days: Vec<DailyUsage> = fetch(data, &fetch_at("daily-usage"), &context)?;
             let months = months(&days);
-            if args.json { json(&months)? } else { monthly_table(&months) }
+            render(args.json, &none, &months, || monthly_table(&months))?
         }
         ReportKind::Sessions => {
             let sessions: Vec<Session> =
                 fetch(data, &(fetch_at("export") + "&format=json&entity=sessions&order=asc"), &context)?;
-            if args.json { json(&sessions)? } else { sessions_table(&sessions) }
+            render(args.json, &none, &sessions, || sessions_table(&sessions, zone))?
         }
         ReportKind::Models => {
             let models: Vec<ModelUsage> = fetch(data, &fetch_at("model-distribution"), &context)?;
-            if args.json { json(&models)? } else { models_table(&models) }
+            render(args.json, &none, &models, || models_table(&models))?
         }
         ReportKind::Tools => {
             let tools: Vec<ToolUsage> = fetch(data, &fetch_at("tool-usage"), &context)?;
-            if args.json { json(&tools)? } else { tools_table(&tools) }
+            render(args.json, &none, &tools, || tools_table(&tools))?
         }
         ReportKind::Blocks => {
             let blocks: Vec<UsageBlock> = fetch(data, &fetch_at("blocks"), &context)?;
-            if args.json { json(&blocks)? } else { blocks_table(&blocks) }
+            render(args.json, &none, &blocks, || blocks_table(&blocks, zone))?
         }
     };
-    print!("{text}");
+    let overview: Overview = fetch(data, &fetch_at("overview"), &context)?;
+    if !overview.unpriced_models.is_empty() {
+        eprintln!(
+            "cc-analytics: no price known for {}: their usage is counted at $0 (add them with --pricing FILE)",
+            overview.unpriced_models.join(", ")
+        );
+    }
+    super::print_out(&[text.as_bytes()])?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// `YYYYMMDD` or `YYYY-MM-DD` as `YYYY-MM-DD`.
-fn day(text: &str) -> Result<String> {
-    let digits: String = text.chars().filter(|c| *c != '-').collect();
-    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        bail!("dates are YYYY-MM-DD or YYYYMMDD, got {text:?}");
-    }
-    Ok(format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..]))
+/// `rows` as JSON, else as the table `table` makes, or `none` when there are none.
+fn render<T: Serialize>(as_json: bool, none: &str, rows: &[T], table: impl FnOnce() -> String) -> Result<String> {
+    Ok(match (as_json, rows.is_empty()) {
+        (true, _) => json(&rows)?,
+        (false, true) => format!("{none}\n"),
+        (false, false) => table(),
+    })
+}
+
+/// The date a `--since`/`--until` value names (`YYYY-MM-DD` or `YYYYMMDD`).
+fn day(flag: &str, text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.len() == 10)
+        .or_else(|| NaiveDate::parse_from_str(text, "%Y%m%d").ok().filter(|_| text.len() == 8))
+        .with_context(|| format!("{flag} takes a date, YYYY-MM-DD or YYYYMMDD: {text:?} is not one"))
+}
+
+/// A UTC time of the API as a minute in `zone`.
+fn local_minute(utc: &str, zone: Tz) -> String {
+    parse_timestamp(utc)
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map_or_else(|| utc.to_owned(), |time| time.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
 }
 
 /// The `data` of a successful answer, or the API's error message.
@@ -166,9 +199,9 @@ fn usage_table(first: &'static str, rows: impl Iterator<Item = (String, Vec<Stri
     table.render()
 }
 
-fn daily_table(days: &[DailyUsage], label: &'static str) -> String {
+fn daily_table(days: &[DailyUsage]) -> String {
     usage_table(
-        label,
+        "Date",
         days.iter().rev().map(|d| {
             let models = d.models.iter().map(|m| m.model.clone()).collect();
             (
@@ -191,9 +224,10 @@ fn monthly_table(months: &[Month]) -> String {
     )
 }
 
-fn sessions_table(sessions: &[Session]) -> String {
+fn sessions_table(sessions: &[Session], zone: Tz) -> String {
+    let started = format!("Started ({})", zone.name());
     let mut table = Table::new(&[
-        ("Started (UTC)", Align::Left),
+        (&started, Align::Left),
         ("Project", Align::Left),
         ("Model", Align::Left),
         ("Prompts", Align::Right),
@@ -205,7 +239,7 @@ fn sessions_table(sessions: &[Session]) -> String {
     for s in sessions {
         let tokens = s.input_tokens + s.output_tokens + s.cache_creation_tokens + s.cache_read_tokens;
         table.row(vec![
-            s.start_time.to_string()[..16].replace('T', " "),
+            local_minute(&s.start_time.to_string(), zone),
             s.project_path.to_string(),
             s.model.as_deref().unwrap_or("-").to_owned(),
             count(s.user_prompts),
@@ -266,9 +300,10 @@ fn tools_table(tools: &[ToolUsage]) -> String {
     table.render()
 }
 
-fn blocks_table(blocks: &[UsageBlock]) -> String {
+fn blocks_table(blocks: &[UsageBlock], zone: Tz) -> String {
+    let start = format!("Block start ({})", zone.name());
     let mut table = Table::new(&[
-        ("Block start (UTC)", Align::Left),
+        (&start, Align::Left),
         ("Status", Align::Left),
         ("Responses", Align::Right),
         ("Tokens", Align::Right),
@@ -287,7 +322,7 @@ fn blocks_table(blocks: &[UsageBlock]) -> String {
             .as_ref()
             .map(|p| format!("{} {} ({} min left)", count(p.tokens_with_cache), dollars(p.cost), p.remaining_minutes));
         table.row(vec![
-            b.start_time[..16].replace('T', " "),
+            local_minute(&b.start_time, zone),
             if b.is_active { "ACTIVE".to_owned() } else { String::new() },
             count(b.responses),
             count(b.tokens_with_cache),
