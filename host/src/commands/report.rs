@@ -112,6 +112,19 @@ fn day(flag: &str, text: &str) -> Result<NaiveDate> {
         .with_context(|| format!("{flag} takes a date, YYYY-MM-DD or YYYYMMDD: {text:?} is not one"))
 }
 
+/// Models as a table lists them, in short (`opus-4-5` for `claude-opus-4-5-20251101`, as
+/// ccusage writes them), so that a day's or a block's models fit in their cell; JSON keeps ids.
+fn model_list(models: &[String]) -> String {
+    let short = |model: &str| -> String {
+        let model = model.strip_prefix("claude-").unwrap_or(model);
+        match model.rsplit_once('-') {
+            Some((name, date)) if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) => name.to_owned(),
+            _ => model.to_owned(),
+        }
+    };
+    models.iter().map(|m| short(m)).collect::<Vec<_>>().join(", ")
+}
+
 /// A UTC time of the API as a minute in `zone`.
 fn local_minute(utc: &str, zone: Tz) -> String {
     parse_timestamp(utc)
@@ -189,7 +202,7 @@ fn usage_table(first: &'static str, rows: impl Iterator<Item = (String, Vec<Stri
             *total += t;
         }
         total_micro += (cost * 1e6).round() as u64;
-        let mut row = vec![label, models.join(", ")];
+        let mut row = vec![label, model_list(&models)];
         row.extend(cells(tokens, cost));
         table.row(row);
     }
@@ -329,8 +342,20 @@ fn blocks_table(blocks: &[UsageBlock], zone: Tz) -> String {
             dollars(b.cost),
             burn.unwrap_or_default(),
             projected.unwrap_or_default(),
-            b.models.join(", "),
+            model_list(&b.models),
         ]);
     }
     table.render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_lists_drop_the_family_prefix_and_the_date() {
+        let models = ["claude-opus-4-5-20251101", "claude-opus-4-7", "claude-3-5-haiku-20241022", "gpt-4o-2024-08-06"];
+        let models: Vec<String> = models.iter().map(|m| (*m).to_owned()).collect();
+        assert_eq!(model_list(&models), "opus-4-5, opus-4-7, 3-5-haiku, gpt-4o-2024-08-06");
+    }
 }
