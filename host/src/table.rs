@@ -1,4 +1,7 @@
-//! Plain terminal tables: a header, aligned columns, a rule, and an optional total row.
+//! Plain terminal tables: a header, aligned columns, a rule, and an optional total row. Widths
+//! are the columns text takes on a terminal (a CJK character takes two), not characters.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// How a column lines up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +20,7 @@ pub struct Table<'a> {
     footer: Option<Vec<String>>,
 }
 
-/// Longest cell, in characters; longer text is cut with an ellipsis.
+/// Widest cell, in terminal columns; wider text is cut with an ellipsis.
 const MAX_CELL: usize = 60;
 
 impl<'a> Table<'a> {
@@ -39,13 +42,20 @@ impl<'a> Table<'a> {
     /// The table as text.
     pub fn render(&self) -> String {
         let cut = |cell: &String| -> String {
-            if cell.chars().count() > MAX_CELL {
-                let mut short: String = cell.chars().take(MAX_CELL - 1).collect();
-                short.push('…');
-                short
-            } else {
-                cell.clone()
+            if cell.width() <= MAX_CELL {
+                return cell.clone();
             }
+            let mut short = String::new();
+            let mut width = 0;
+            for c in cell.chars() {
+                width += c.width().unwrap_or(0);
+                if width > MAX_CELL - 1 {
+                    break;
+                }
+                short.push(c);
+            }
+            short.push('…');
+            short
         };
         let rows: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(cut).collect()).collect();
         let footer: Option<Vec<String>> = self.footer.as_ref().map(|r| r.iter().map(cut).collect());
@@ -57,8 +67,8 @@ impl<'a> Table<'a> {
                 rows.iter()
                     .chain(footer.iter())
                     .filter_map(|r| r.get(i))
-                    .map(|c| c.chars().count())
-                    .chain([header.chars().count()])
+                    .map(|c| c.width())
+                    .chain([header.width()])
                     .max()
                     .unwrap_or(0)
             })
@@ -71,9 +81,10 @@ impl<'a> Table<'a> {
                 .enumerate()
                 .map(|(i, ((_, align), width))| {
                     let cell = cells.get(i).map(String::as_str).unwrap_or("");
+                    let pad = " ".repeat(width.saturating_sub(cell.width()));
                     match align {
-                        Align::Left => format!("{cell:<width$}"),
-                        Align::Right => format!("{cell:>width$}"),
+                        Align::Left => format!("{cell}{pad}"),
+                        Align::Right => format!("{pad}{cell}"),
                     }
                 })
                 .collect();
@@ -127,5 +138,18 @@ mod tests {
         table.row(vec!["mon".into(), "$1.00".into()]);
         table.footer(vec!["Total".into(), "$10.00".into()]);
         assert_eq!(table.render(), "Day      Cost\n─────  ──────\nmon     $1.00\n─────  ──────\nTotal  $10.00\n");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let mut table = Table::new(&[("Project", Align::Left), ("Cost", Align::Right)]);
+        table.row(vec!["/home/用户/项目".into(), "$1.00".into()]);
+        table.row(vec!["/w/app".into(), "$2.00".into()]);
+        table.row(vec!["界".repeat(40), "$3.00".into()]);
+        let text = table.render();
+        let lines: Vec<&str> = text.lines().collect();
+        // Every cost ends in the same terminal column; the 80-column cell is cut to 60.
+        assert!(lines.iter().all(|l| l.width() == lines[0].width()), "{text}");
+        assert_eq!(lines[4], format!("{}…  $3.00", "界".repeat(29)));
     }
 }
