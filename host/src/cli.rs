@@ -112,6 +112,10 @@ pub struct ReportArgs {
     /// Last day to include (YYYY-MM-DD or YYYYMMDD).
     #[arg(long, short = 'u', value_name = "DATE")]
     pub until: Option<String>,
+    /// Report from this database (the history `serve` and `sync` keep, with the sessions whose
+    /// transcripts Claude Code has deleted) instead of reading the transcripts.
+    #[arg(long, value_name = "PATH", conflicts_with = "claude_dirs")]
+    pub db: Option<PathBuf>,
     /// Print the rows as JSON instead of a table.
     #[arg(long, short = 'j')]
     pub json: bool,

@@ -113,6 +113,15 @@ pub fn database_path(flag: Option<&Path>) -> Result<PathBuf> {
     Ok(data.join("cc-analytics").join("analytics.redb"))
 }
 
+/// Opens an existing database to read from (`query --db`, `report --db`): a missing one is an
+/// error, not a new empty database.
+pub fn open_to_read(db: &Path, source: &SourceArgs) -> Result<Arc<App>> {
+    if !db.exists() {
+        bail!("no database at {}: `cc-analytics sync --db {}` makes one", db.display(), db.display());
+    }
+    open_app(Some(db), source, None)
+}
+
 /// Opens the database and the program state over it.
 pub fn open_app(db: Option<&Path>, source: &SourceArgs, retention_days: Option<u64>) -> Result<Arc<App>> {
     let path = database_path(db)?;

@@ -49,6 +49,22 @@ fn query_answers_the_other_reading_paths_from_the_database_as_the_server_does() 
     // Without a database there is no sync to tell of, as in the browser.
     let (body, ok) = query(&samples(), "/api/sync/status");
     assert!(!ok && body.contains("NOT_FOUND") && body.contains("--db"), "{body}");
+
+    // Reports read the database too, with the same numbers as the transcripts.
+    for kind in ["daily", "sessions", "models", "tools", "blocks"] {
+        let from_db = run(&["report", kind, "--json", "--tz", "UTC", "--db", db]);
+        let from_files = run(&["report", kind, "--json", "--tz", "UTC", "--claude-dir", claude]);
+        assert!(from_db.status.success(), "{}", String::from_utf8_lossy(&from_db.stderr));
+        assert_eq!(from_db.stdout, from_files.stdout, "report {kind}");
+    }
+    // Reading a database that is not there is an error, and makes none.
+    let missing = scratch.0.join("missing.redb");
+    for args in [vec!["query", "/api/analytics/overview"], vec!["report", "daily"]] {
+        let out = command(&args).args(["--db", missing.to_str().unwrap()]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains("no database at"), "{args:?}: {stderr}");
+        assert!(!missing.exists(), "{args:?} made a database");
+    }
 }
 
 #[test]

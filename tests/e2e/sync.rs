@@ -218,7 +218,6 @@ fn full_and_dry_runs_change_no_number() {
     let dry = sync(&db, &samples(), &["--dry-run"]);
     assert!(dry.starts_with("dry run, nothing stored: 14 files read") && dry.ends_with("database none\n"), "{dry}");
     assert!(!db.exists(), "a dry run leaves no database file where there was none");
-    assert_eq!(overview(&db)["totalSessions"], 0, "a dry run stores nothing");
     sync(&db, &samples(), &[]);
     let before: Vec<String> = ENDPOINTS.iter().map(|e| from_db(&db, &format!("/api/analytics/{e}"))).collect();
     let full = sync(&db, &samples(), &["--full"]);

@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use cc_analytics_core::{ApiError, Reply, answer, capture_for, is_analytics};
 
 use crate::cli::QueryArgs;
-use crate::context::{analyse, open_app, query_context};
+use crate::context::{analyse, open_to_read, query_context};
 use crate::server;
 
 /// Prints the body; exits non-zero when the API would answer with an error status.
@@ -23,7 +23,7 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode> {
     }
     let reply = match &args.db {
         Some(db) => {
-            let app = open_app(Some(db), &args.source, None)?;
+            let app = open_to_read(db, &args.source)?;
             match is_analytics(&args.path) {
                 true => app.analytics_at(&args.path, &context),
                 false => server::read(&*app, path).unwrap_or_else(|error| Reply::error(&error)),

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::cli::{ReportArgs, ReportKind};
-use crate::context::{analyse, query_context};
+use crate::context::{analyse, open_to_read, query_context};
 use crate::table::{Align, Table, count, dollars};
 
 /// One month of `report monthly`.
@@ -42,8 +42,17 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         }
     }
     let context = query_context(args.source.tz.as_deref(), None)?;
-    let analysis = analyse(&args.source, MessageCapture::None)?;
-    let data = &analysis.dataset;
+    let (analysis, index);
+    let data: &Dataset = match &args.db {
+        Some(db) => {
+            index = open_to_read(db, &args.source)?.index()?;
+            &index.dataset
+        }
+        None => {
+            analysis = analyse(&args.source, MessageCapture::None)?;
+            &analysis.dataset
+        }
+    };
     let mut query = Vec::new();
     query.extend(since.map(|since| format!("dateFrom={since}")));
     query.extend(until.map(|until| format!("dateTo={until}")));
