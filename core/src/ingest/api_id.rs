@@ -7,8 +7,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::Deserializer;
 use serde::{Deserialize, Serialize, Serializer};
+
+use super::line_id::from_text;
 
 /// The longest id kept in place.
 const INLINE: usize = 30;
@@ -65,17 +67,7 @@ impl Serialize for ApiId {
 
 impl<'de> Deserialize<'de> for ApiId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl Visitor<'_> for Text {
-            type Value = ApiId;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an id")
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<ApiId, E> {
-                Ok(ApiId::new(text))
-            }
-        }
-        deserializer.deserialize_str(Text)
+        from_text(deserializer, "an id", ApiId::new)
     }
 }
 

@@ -104,18 +104,31 @@ impl Serialize for LineId {
 
 impl<'de> Deserialize<'de> for LineId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl Visitor<'_> for Text {
-            type Value = LineId;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a line id")
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<LineId, E> {
-                Ok(LineId::new(text))
-            }
-        }
-        deserializer.deserialize_str(Text)
+        from_text(deserializer, "a line id", LineId::new)
     }
+}
+
+/// Decodes an id encoded as its text, made from it by `new` (`what` names it in errors), without
+/// an owned copy of the text.
+pub(super) fn from_text<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    what: &'static str,
+    new: impl FnOnce(&str) -> T,
+) -> Result<T, D::Error> {
+    struct Text<F> {
+        what: &'static str,
+        new: F,
+    }
+    impl<T, F: FnOnce(&str) -> T> Visitor<'_> for Text<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.what)
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+            Ok((self.new)(text))
+        }
+    }
+    deserializer.deserialize_str(Text { what, new })
 }
 
 #[cfg(test)]
