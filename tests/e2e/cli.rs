@@ -159,10 +159,22 @@ fn reports_show_the_same_numbers_as_the_api() {
     let months: Vec<&str> = months.as_array().unwrap().iter().map(|m| m["month"].as_str().unwrap()).collect();
     assert_eq!(months, ["2026-04", "2026-02", "2026-01", "2025-12", "2025-11"]);
 
-    for kind in ["sessions", "models", "tools", "blocks"] {
+    // Every table ends with the totals of its rows: the samples' 8 sessions, 231 responses,
+    // 8,431,445 tokens and $9.28, and 261 tool calls of which 15 failed.
+    let totals = [
+        ("sessions", vec!["8 sessions", "42", "231", "8,431,445", "$9.28"]),
+        ("models", vec!["8", "231", "11,980", "61,919", "570,730", "7,786,816", "$9.28"]),
+        ("tools", vec!["261", "15"]),
+        ("blocks", vec!["231", "8,431,445", "$9.28"]),
+    ];
+    for (kind, cells) in totals {
         let out = run(&["report", kind, "--tz", "UTC", "--claude-dir", dir]);
         assert!(out.status.success(), "report {kind}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(out.stdout.len() > 100, "report {kind} printed a table");
+        let table = String::from_utf8(out.stdout).unwrap();
+        let total = table.lines().last().unwrap();
+        let words: Vec<&str> = total.split("  ").map(str::trim).filter(|w| !w.is_empty()).collect();
+        assert_eq!(words[0], "Total", "report {kind}: {total}");
+        assert_eq!(words[1..], cells, "report {kind}: {total}");
     }
 }
 

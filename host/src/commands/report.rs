@@ -199,7 +199,7 @@ fn usage_table(first: &'static str, rows: impl Iterator<Item = (String, Vec<Stri
     columns.extend(USAGE_COLUMNS);
     let mut table = Table::new(&columns);
     let mut totals = [0u64; 4];
-    let mut total_micro = 0u64;
+    let mut cost_total = Dollars::default();
     let cells = |tokens: [u64; 4], cost: f64| {
         let mut cells: Vec<String> = tokens.iter().map(|t| count(*t)).collect();
         cells.push(count(tokens.iter().sum()));
@@ -210,15 +210,30 @@ fn usage_table(first: &'static str, rows: impl Iterator<Item = (String, Vec<Stri
         for (total, t) in totals.iter_mut().zip(tokens) {
             *total += t;
         }
-        total_micro += (cost * 1e6).round() as u64;
+        cost_total.add(cost);
         let mut row = vec![label, model_list(&models)];
         row.extend(cells(tokens, cost));
         table.row(row);
     }
     let mut footer = vec!["Total".to_owned(), String::new()];
-    footer.extend(cells(totals, usd(total_micro * 1_000_000)));
+    footer.extend(cells(totals, cost_total.usd()));
     table.footer(footer);
     table.render()
+}
+
+/// A sum of the API's dollar amounts (six decimals), kept in whole micro-dollars so that a
+/// table's total is exactly the sum of its rows.
+#[derive(Default)]
+struct Dollars(u64);
+
+impl Dollars {
+    fn add(&mut self, usd: f64) {
+        self.0 += (usd * 1e6).round() as u64;
+    }
+
+    fn usd(&self) -> f64 {
+        usd(self.0 * 1_000_000)
+    }
 }
 
 fn daily_table(days: &[DailyUsage]) -> String {
@@ -258,19 +273,33 @@ fn sessions_table(sessions: &[Session], zone: Tz) -> String {
         ("Cost (USD)", Align::Right),
         ("Title", Align::Left),
     ]);
+    let (mut prompts, mut responses, mut tokens, mut cost) = (0, 0, 0, Dollars::default());
     for s in sessions {
-        let tokens = s.input_tokens + s.output_tokens + s.cache_creation_tokens + s.cache_read_tokens;
+        let session_tokens = s.input_tokens + s.output_tokens + s.cache_creation_tokens + s.cache_read_tokens;
+        (prompts, responses, tokens) = (prompts + s.user_prompts, responses + s.responses, tokens + session_tokens);
+        cost.add(s.cost);
         table.row(vec![
             local_minute(&s.start_time.to_string(), zone),
             s.project_path.to_string(),
             s.model.as_deref().unwrap_or("-").to_owned(),
             count(s.user_prompts),
             count(s.responses),
-            count(tokens),
+            count(session_tokens),
             dollars(s.cost),
             s.title.clone().unwrap_or_default(),
         ]);
     }
+    let n = sessions.len();
+    table.footer(vec![
+        "Total".to_owned(),
+        format!("{} session{}", count(n as u64), if n == 1 { "" } else { "s" }),
+        String::new(),
+        count(prompts),
+        count(responses),
+        count(tokens),
+        dollars(cost.usd()),
+        String::new(),
+    ]);
     table.render()
 }
 
@@ -286,19 +315,23 @@ fn models_table(models: &[ModelUsage]) -> String {
         ("Cache Read", Align::Right),
         ("Cost (USD)", Align::Right),
     ]);
+    let (mut responses, mut tokens, mut cost) = (0, [0u64; 4], Dollars::default());
     for m in models {
-        table.row(vec![
-            m.model.clone(),
-            count(m.count),
-            format!("{:.1}%", m.percentage),
-            count(m.responses),
-            count(m.input_tokens),
-            count(m.output_tokens),
-            count(m.cache_creation_tokens),
-            count(m.cache_read_tokens),
-            dollars(m.total_cost),
-        ]);
+        let model_tokens = [m.input_tokens, m.output_tokens, m.cache_creation_tokens, m.cache_read_tokens];
+        responses += m.responses;
+        tokens.iter_mut().zip(model_tokens).for_each(|(total, t)| *total += t);
+        cost.add(m.total_cost);
+        let mut row = vec![m.model.clone(), count(m.count), format!("{:.1}%", m.percentage), count(m.responses)];
+        row.extend(model_tokens.map(count));
+        row.push(dollars(m.total_cost));
+        table.row(row);
     }
+    // A session is counted under its main model only, so the sessions add up; shares do not need to.
+    let mut footer =
+        vec!["Total".to_owned(), count(models.iter().map(|m| m.count).sum()), String::new(), count(responses)];
+    footer.extend(tokens.map(count));
+    footer.push(dollars(cost.usd()));
+    table.footer(footer);
     table.render()
 }
 
@@ -319,6 +352,9 @@ fn tools_table(tools: &[ToolUsage]) -> String {
             count(t.sessions),
         ]);
     }
+    // A session that calls several tools is in several rows: its count does not add up.
+    let (calls, errors) = tools.iter().fold((0, 0), |(calls, errors), t| (calls + t.count, errors + t.errors));
+    table.footer(vec!["Total".to_owned(), count(calls), String::new(), count(errors), String::new()]);
     table.render()
 }
 
@@ -334,7 +370,10 @@ fn blocks_table(blocks: &[UsageBlock], zone: Tz) -> String {
         ("Projected", Align::Right),
         ("Models", Align::Left),
     ]);
+    let (mut responses, mut tokens, mut cost) = (0, 0, Dollars::default());
     for b in blocks.iter().rev() {
+        (responses, tokens) = (responses + b.responses, tokens + b.tokens_with_cache);
+        cost.add(b.cost);
         let burn = b
             .burn_rate
             .as_ref()
@@ -354,6 +393,9 @@ fn blocks_table(blocks: &[UsageBlock], zone: Tz) -> String {
             model_list(&b.models),
         ]);
     }
+    let mut footer = vec!["Total".to_owned(), String::new(), count(responses), count(tokens), dollars(cost.usd())];
+    footer.extend([String::new(), String::new(), String::new()]);
+    table.footer(footer);
     table.render()
 }
 
