@@ -124,13 +124,24 @@ pub(crate) struct ResponseFact {
     pub usage: BilledUsage,
     /// `costUSD` of that line, in pico-dollars.
     pub cost_usd: Option<u64>,
-    /// Every line is a sidechain line.
+    /// Every line is a sidechain line (else the sidechain lines were left out: see `merge`).
     pub all_sidechain: bool,
     pub parts: Vec<ResponsePart>,
 }
 
 impl ResponseFact {
     fn merge(&mut self, other: ResponseFact) {
+        // Sidechain lines with a main-chain line's key replay it (ACCOUNTING.md "side-question
+        // replays") and are not counted: once a main-chain line is in, it and the other
+        // main-chain lines alone make the response (its time, usage and conversation).
+        match (self.all_sidechain, other.all_sidechain) {
+            (true, false) => {
+                *self = other;
+                return;
+            }
+            (false, true) => return,
+            _ => {}
+        }
         if other.first < self.first {
             self.first = other.first;
             self.attrs = other.attrs;

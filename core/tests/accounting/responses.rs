@@ -182,3 +182,33 @@ fn sidechain_replays_of_a_main_chain_response_are_not_counted_again() {
     check_session(&data, "s2", &[("responses", json!(1)), ("cost", json!(0.0063))]);
     check(&data, "overview", &[("/totalResponses", json!(3)), ("/totalCost", json!(0.01098))]);
 }
+
+#[test]
+fn a_sidechain_replay_with_the_original_request_id_adds_nothing_to_the_response() {
+    let s = "s1";
+    let main = file(
+        &main_file(s),
+        &[user(s, "u1", &ts("10:00:00"), "hi"), reply(s, "a1", &ts("10:00:01"), "m1", SONNET, 1000, 100)],
+    );
+    // The replay has the original's key, an earlier time and a larger output: none of it counts.
+    let replay = file(
+        &format!("{PROJECT}/{s}/subagents/agent-aside.jsonl"),
+        &[sidechain(
+            assistant(s, "x1", &ts("09:59:00"), Some("m1"), Some("req_m1"), SONNET, usage(5000, 999)),
+            Some("aside"),
+        )],
+    );
+    for files in [[main.clone(), replay.clone()], [replay, main]] {
+        let data = dataset(&files);
+        // 1000 * 3e-6 + 100 * 1.5e-5 = 0.0045
+        check_session(&data, s, &[("responses", json!(1)), ("outputTokens", json!(100)), ("cost", json!(0.0045))]);
+        let detail = check(&data, "sessions/s1", &[]);
+        assert_eq!(
+            rows(&detail["messages"], &["id", "timestamp", "content", "outputTokens", "isSidechain"]),
+            json!([
+                {"id": "u1", "timestamp": "2025-06-01T10:00:00.000Z", "content": "hi", "outputTokens": 0, "isSidechain": false},
+                {"id": "a1", "timestamp": "2025-06-01T10:00:01.000Z", "content": "reply a1", "outputTokens": 100, "isSidechain": false},
+            ])
+        );
+    }
+}
