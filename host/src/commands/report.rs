@@ -326,7 +326,7 @@ fn models_table(models: &[ModelUsage]) -> String {
         row.push(dollars(m.total_cost));
         table.row(row);
     }
-    // A session is counted under its main model only, so the sessions add up; shares do not need to.
+    // A session counts under its main model only, so the sessions add up; the share is left blank.
     let mut footer =
         vec!["Total".to_owned(), count(models.iter().map(|m| m.count).sum()), String::new(), count(responses)];
     footer.extend(tokens.map(count));
