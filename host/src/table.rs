@@ -34,7 +34,7 @@ impl<'a> Table<'a> {
         self.rows.push(cells);
     }
 
-    /// Sets the total row, shown under a rule.
+    /// Sets the total row, shown under a rule (columns past its last cell are left empty).
     pub fn footer(&mut self, cells: Vec<String>) {
         self.footer = Some(cells);
     }

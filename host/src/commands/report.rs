@@ -298,7 +298,6 @@ fn sessions_table(sessions: &[Session], zone: Tz) -> String {
         count(responses),
         count(tokens),
         dollars(cost.usd()),
-        String::new(),
     ]);
     table.render()
 }
@@ -354,7 +353,7 @@ fn tools_table(tools: &[ToolUsage]) -> String {
     }
     // A session that calls several tools is in several rows: its count does not add up.
     let (calls, errors) = tools.iter().fold((0, 0), |(calls, errors), t| (calls + t.count, errors + t.errors));
-    table.footer(vec!["Total".to_owned(), count(calls), String::new(), count(errors), String::new()]);
+    table.footer(vec!["Total".to_owned(), count(calls), String::new(), count(errors)]);
     table.render()
 }
 
@@ -393,9 +392,7 @@ fn blocks_table(blocks: &[UsageBlock], zone: Tz) -> String {
             model_list(&b.models),
         ]);
     }
-    let mut footer = vec!["Total".to_owned(), String::new(), count(responses), count(tokens), dollars(cost.usd())];
-    footer.extend([String::new(), String::new(), String::new()]);
-    table.footer(footer);
+    table.footer(vec!["Total".to_owned(), String::new(), count(responses), count(tokens), dollars(cost.usd())]);
     table.render()
 }
 
